@@ -1,0 +1,48 @@
+# The README's commands. Every target sets up what it needs, so each works on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test setup prereqs lint typecheck pytest neo4j-start neo4j-stop clean-venv
+
+run: setup ## Local Neo4j, schema, (server, web app, demo as they land); prints how to connect
+	$(BIN)/mltrace-graph neo4j start
+	$(BIN)/mltrace-graph db upgrade
+	@echo
+	@echo "Neo4j is up. Connection: $$($(BIN)/mltrace-graph neo4j status --json)"
+
+test: setup lint typecheck pytest ## Every test suite, against a real Neo4j
+
+setup: prereqs $(STAMP)
+
+prereqs:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
+	  { echo "error: Python 3.11 or newer is needed as '$(PYTHON)' (set PYTHON=/path/to/python3.11)"; exit 1; }
+	@command -v java >/dev/null || { echo "error: Java 17+ is needed for the local Neo4j (apt-get install openjdk-17-jdk-headless), or set NEO4J_URI"; exit 1; }
+	@command -v mvn >/dev/null || { echo "error: Maven is needed once to fetch Neo4j (apt-get install maven), or set NEO4J_URI"; exit 1; }
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip || { echo "error: cannot reach the Python package index (PyPI); check the network or your pip mirror"; exit 1; }
+	$(BIN)/pip install -q -e '.[test,fast]'
+	touch $(STAMP)
+
+lint: setup
+	$(BIN)/ruff check mltrace_graph tests
+	$(BIN)/ruff format --check mltrace_graph tests
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+neo4j-start: setup
+	$(BIN)/mltrace-graph neo4j start
+
+neo4j-stop: setup
+	$(BIN)/mltrace-graph neo4j stop
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,61 @@
+"""One exception hierarchy for the whole package.
+
+Every error a user can cause or meet carries a message that names the thing involved
+(a URI, a port, a file, an id) and what to do next. The CLI prints it as one line and the
+server maps ``http_status`` to a response, so neither needs to know the subclasses.
+"""
+
+from __future__ import annotations
+
+
+class MltraceGraphError(Exception):
+    """Base class: an expected failure with a message fit to show a user."""
+
+    http_status = 500
+
+
+class ConfigurationError(MltraceGraphError, ValueError):
+    """A setting has a value we cannot use."""
+
+    http_status = 400
+
+
+class DatabaseUnavailableError(MltraceGraphError):
+    """Neo4j could not be reached (down, wrong address, timed out)."""
+
+    http_status = 503
+
+
+class DatabaseAuthError(MltraceGraphError):
+    """Neo4j answered but refused the credentials."""
+
+    http_status = 503
+
+
+class LauncherError(MltraceGraphError):
+    """The local Neo4j could not be prepared, started or stopped."""
+
+
+class PrerequisiteError(LauncherError):
+    """A tool the local Neo4j needs (Java 17+, Maven, the package registry) is missing."""
+
+
+class PortInUseError(LauncherError):
+    """The port asked for the local Neo4j is taken by another process."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(
+            f"port {port} on 127.0.0.1 is already in use by another process; choose another "
+            f"with --port N or MLTRACE_NEO4J_BOLT_PORT=N"
+        )
+        self.port = port
+
+
+class MigrationError(MltraceGraphError):
+    """A schema migration is malformed, was edited after it was applied, or failed."""
+
+
+class NotFoundError(MltraceGraphError, LookupError):
+    """A run, output or component that was asked for does not exist."""
+
+    http_status = 404

@@ -1,0 +1,149 @@
+"""The process-wide Neo4j driver and the translation of driver failures into our errors.
+
+One driver per process and per settings: the driver is thread-safe and pools its
+connections, so opening one per call would cost a TCP and Bolt handshake each time. A
+process forked after the driver was made (gunicorn workers) gets a fresh one, because
+sockets must not be shared across a fork.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, LiteralString, TypeVar
+
+import neo4j
+from neo4j import Driver, GraphDatabase, RoutingControl
+from neo4j import exceptions as neo4j_errors
+
+from mltrace_graph.config import Settings, load_settings
+from mltrace_graph.errors import DatabaseAuthError, DatabaseUnavailableError
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_drivers: dict[tuple[int, Settings], Driver] = {}
+
+
+def get_driver(settings: Settings | None = None) -> Driver:
+    """The pooled driver for these settings in this process, created on first use."""
+    settings = settings or load_settings()
+    key = (os.getpid(), settings)
+    driver = _drivers.get(key)
+    if driver is not None:
+        return driver
+    with _lock:
+        driver = _drivers.get(key)
+        if driver is None:
+            driver = GraphDatabase.driver(
+                settings.uri,
+                auth=settings.auth,
+                connection_timeout=5.0,
+                connection_acquisition_timeout=30.0,
+                max_transaction_retry_time=15.0,
+                notifications_min_severity="OFF",
+                user_agent="mltrace-graph",
+            )
+            try:
+                with translated_errors(settings):
+                    # Fails fast on a wrong address or password, instead of retrying
+                    # transactions for max_transaction_retry_time against a dead server.
+                    driver.verify_connectivity()
+            except BaseException:
+                driver.close()
+                raise
+            _drivers[key] = driver
+    return driver
+
+
+def close_drivers() -> None:
+    """Closes every driver this process opened (tests, CLI exit, server shutdown)."""
+    with _lock:
+        for (pid, _), driver in list(_drivers.items()):
+            if pid == os.getpid():
+                driver.close()
+        _drivers.clear()
+
+
+@contextmanager
+def translated_errors(settings: Settings) -> Iterator[None]:
+    """Turns driver exceptions about reachability and auth into one-line errors."""
+    try:
+        yield
+    except neo4j_errors.AuthError as exc:
+        raise DatabaseAuthError(
+            f"Neo4j at {settings.uri} refused the credentials of user {settings.user!r}: set "
+            f"NEO4J_USER / NEO4J_PASSWORD (or MLTRACE_NEO4J_PASSWORD) to the right values"
+        ) from exc
+    except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
+        raise DatabaseUnavailableError(
+            f"cannot reach Neo4j at {settings.uri}: {_first_line(exc)}. Start the local one "
+            f"with 'mltrace-graph neo4j start', or set NEO4J_URI to a running server"
+        ) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    """The useful part of a driver message ("connection refused"), without socket tuples."""
+    text = str(exc).strip() or type(exc).__name__
+    reason = re.search(r"reason \[Errno \d+\] ([^)]+)", text)
+    if reason:
+        return reason.group(1).strip().lower()
+    return text.splitlines()[0].rstrip(":.")
+
+
+class Database:
+    """A handle on one Neo4j database: runs queries with our error translation.
+
+    The store's modules receive a ``Database`` rather than a driver, so the settings used for
+    error messages and the database name travel with it.
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or load_settings()
+
+    @property
+    def driver(self) -> Driver:
+        return get_driver(self.settings)
+
+    def read(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+        """One read round trip, routed to a reader in a cluster; returns plain dicts."""
+        with translated_errors(self.settings):
+            records, _, _ = self.driver.execute_query(
+                query, params, routing_=RoutingControl.READ, database_=self.settings.database
+            )
+        return [record.data() for record in records]
+
+    def write(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+        """One write round trip in a retried transaction; returns plain dicts."""
+        with translated_errors(self.settings):
+            records, _, _ = self.driver.execute_query(
+                query, params, routing_=RoutingControl.WRITE, database_=self.settings.database
+            )
+        return [record.data() for record in records]
+
+    def write_unit(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        """Runs a multi-statement unit of work in one retried write transaction."""
+        with translated_errors(self.settings), self.session() as session:
+            return session.execute_write(work)
+
+    @contextmanager
+    def session(self, **kwargs: Any) -> Iterator[neo4j.Session]:
+        """A session that shares bookmarks with ``read``/``write`` (read-your-writes)."""
+        with (
+            translated_errors(self.settings),
+            self.driver.session(
+                database=self.settings.database,
+                bookmark_manager=self.driver.execute_query_bookmark_manager,
+                **kwargs,
+            ) as session,
+        ):
+            yield session
+
+    def ping(self) -> None:
+        """Raises a clear error unless the database answers with our credentials."""
+        with translated_errors(self.settings):
+            self.driver.verify_connectivity()
+            self.driver.execute_query("RETURN 1", database_=self.settings.database)

@@ -1,0 +1,276 @@
+"""Writing component runs: one statement per batch, idempotent, with ids, edges and staleness.
+
+The whole of a logged run (component, run, pointers, edges, dependencies, staleness) is
+written by ``RECORD_RUNS`` in one round trip; a batch of runs is the same statement with
+more rows. Conversions between ``ComponentRun`` and graph rows live here too, so every
+query that returns runs shapes them the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from mltrace_graph.entities.component_run import ComponentRun
+from mltrace_graph.entities.io_pointer import IOPointer
+from mltrace_graph.store.connection import Database
+
+# Run ids are short integers in logging order, taken from one Sequence node. The "_lock"
+# write takes the node's exclusive lock *before* its value is read, so concurrent loggers
+# never read the same value (Neo4j's documented read-then-write pattern). Rows whose uid is
+# already in the graph (a retry) are skipped, which makes the statement idempotent.
+# Dependencies and staleness only look at runs with a smaller id: within one statement the
+# planner may make later rows' writes visible early, and "earlier" must mean logged earlier.
+RECORD_RUNS = """
+UNWIND range(0, size($runs) - 1) AS position
+WITH position, $runs[position] AS row
+OPTIONAL MATCH (existing:ComponentRun {uid: row.uid})
+WITH collect(CASE WHEN existing IS NULL THEN row END) AS fresh,
+     collect(CASE WHEN existing IS NOT NULL THEN {uid: row.uid, id: existing.id} END) AS known
+MERGE (seq:Sequence {name: 'component_run'})
+  ON CREATE SET seq.value = 0
+SET seq._lock = true
+WITH fresh, known, seq, seq.value AS base
+SET seq.value = base + size(fresh)
+REMOVE seq._lock
+WITH fresh, known, base
+CALL (fresh, base) {
+  UNWIND range(0, size(fresh) - 1) AS i
+  WITH fresh[i] AS row, base + i + 1 AS run_id
+  MERGE (c:Component {name: row.component_name})
+    ON CREATE SET c.owner = '', c.description = '', c.created_at = datetime()
+  CREATE (r:ComponentRun {uid: row.uid, id: run_id})
+  SET r += row.props,
+      r.component_name = row.component_name,
+      r.start_timestamp = row.start_timestamp,
+      r.end_timestamp = row.end_timestamp,
+      r.logged_at = datetime()
+  CREATE (r)-[:RUN_OF]->(c)
+  WITH r, row
+  CALL (r, row) {
+    UNWIND row.inputs AS pointer
+    MERGE (p:IOPointer {name: pointer.name})
+      ON CREATE SET p.value = pointer.value, p.pointer_type = pointer.pointer_type,
+                    p.flag = false, p.created_at = datetime()
+    MERGE (r)-[:CONSUMED]->(p)
+  }
+  CALL (r, row) {
+    UNWIND row.outputs AS pointer
+    MERGE (p:IOPointer {name: pointer.name})
+      ON CREATE SET p.flag = false, p.created_at = datetime()
+    SET p.value = pointer.value, p.pointer_type = pointer.pointer_type
+    MERGE (r)-[:PRODUCED]->(p)
+  }
+  CALL (r, row) {
+    WITH r, row WHERE row.dependencies_from_inputs
+    MATCH (r)-[:CONSUMED]->(:IOPointer)<-[:PRODUCED]-(producer:ComponentRun)
+    WHERE producer.id < r.id
+    WITH r, producer ORDER BY producer.id DESC
+    WITH r, head(collect(producer)) AS latest
+    MERGE (r)-[:DEPENDS_ON]->(latest)
+  }
+  CALL (r, row) {
+    UNWIND row.upstream AS upstream_name
+    MATCH (latest:ComponentRun {component_name: upstream_name})
+    WHERE latest.id < r.id
+    WITH r, upstream_name, max(latest.id) AS latest_id
+    MATCH (dep:ComponentRun {id: latest_id})
+    MERGE (r)-[:DEPENDS_ON]->(dep)
+  }
+  CALL (r, row) {
+    MATCH (r)-[:DEPENDS_ON]->(dep:ComponentRun)
+    OPTIONAL MATCH (fresher:ComponentRun {component_name: dep.component_name})
+    WHERE fresher.start_timestamp > dep.start_timestamp
+      AND fresher.start_timestamp < r.start_timestamp
+    WITH r, row, dep, count(fresher) AS fresher_runs,
+         duration.inDays(dep.start_timestamp, r.start_timestamp).days AS days
+    WITH r, dep, fresher_runs, days,
+         duration.inSeconds(dep.start_timestamp, r.start_timestamp).seconds AS age_seconds,
+         row.staleness_threshold AS threshold
+    ORDER BY dep.id
+    WITH r, collect(CASE WHEN age_seconds > threshold
+             THEN dep.component_name + ' (ID ' + toString(dep.id) + ') was run '
+                  + toString(days) + ' days ago.' END)
+         + collect(CASE WHEN fresher_runs > 0
+             THEN dep.component_name + ' (ID ' + toString(dep.id) + ') has '
+                  + toString(fresher_runs)
+                  + ' fresher run(s) that began before this component run started.' END)
+         AS warnings
+    SET r.stale = warnings
+  }
+  RETURN collect({uid: r.uid, id: r.id}) AS created
+}
+WITH known + created AS runs
+UNWIND runs AS run
+MATCH (r:ComponentRun {uid: run.uid})
+OPTIONAL MATCH (r)-[:DEPENDS_ON]->(dep:ComponentRun)
+WITH run, r, collect(dep.id) AS dependency_ids
+RETURN run.uid AS uid, run.id AS id, coalesce(r.stale, []) AS stale, dependency_ids
+"""
+
+DEFAULT_STALENESS_THRESHOLD = 60 * 60 * 24 * 30
+
+
+def _plain(value: Any) -> Any:
+    """Pointer values are kept only when Neo4j can store them as a property."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return repr(value)[:1000]
+
+
+def run_to_row(
+    run: ComponentRun,
+    *,
+    dependencies_from_inputs: bool = True,
+    staleness_threshold: int = DEFAULT_STALENESS_THRESHOLD,
+) -> dict[str, Any]:
+    """The parameter row ``RECORD_RUNS`` takes for one run; checks what Neo4j cannot."""
+    if run.start_timestamp is None or run.end_timestamp is None:
+        raise ValueError(
+            f"run of component {run.component_name!r} has no "
+            f"{'start' if run.start_timestamp is None else 'end'}_timestamp; call "
+            f"set_start_timestamp() and set_end_timestamp() before logging it"
+        )
+    produced = {p.name for p in run.outputs}
+    looped = [p.name for p in run.inputs if p.name in produced]
+    if looped:
+        raise ValueError(
+            f"run of component {run.component_name!r} both consumes and produces {looped[0]!r}; "
+            f"a run cannot depend on its own output (give the output a new name or version)"
+        )
+    props: dict[str, Any] = {
+        "notes": run.notes,
+        "git_hash": run.git_hash,
+        "git_tags": list(run.git_tags),
+        "code_snapshot": run.code_snapshot,
+        "status": run.status,
+        "test_results": json.dumps(run.test_results, default=str),
+        "params": json.dumps(run.params, default=str, sort_keys=True),
+        "metrics": json.dumps(run.metrics, default=str, sort_keys=True),
+    }
+    for key, value in run.params.items():
+        props[f"param.{key}"] = _plain(value)
+    for key, value in run.metrics.items():
+        props[f"metric.{key}"] = value
+    return {
+        "uid": run.uid,
+        "component_name": run.component_name,
+        "start_timestamp": run.start_timestamp,
+        "end_timestamp": run.end_timestamp,
+        "props": props,
+        "inputs": [_pointer_row(p) for p in run.inputs],
+        "outputs": [_pointer_row(p) for p in run.outputs],
+        "upstream": list(run.dependencies),
+        "dependencies_from_inputs": dependencies_from_inputs,
+        "staleness_threshold": int(staleness_threshold),
+    }
+
+
+def _pointer_row(pointer: IOPointer) -> dict[str, Any]:
+    return {
+        "name": pointer.name,
+        "value": _plain(pointer.value),
+        "pointer_type": pointer.pointer_type.value,
+    }
+
+
+def record_runs(
+    db: Database,
+    runs: Sequence[ComponentRun],
+    *,
+    dependencies_from_inputs: bool = True,
+    staleness_threshold: int = DEFAULT_STALENESS_THRESHOLD,
+) -> None:
+    """Writes runs in one round trip and sets ``id``, ``stale`` and ``dependency_ids`` on them.
+
+    Runs are written in the order given; dependencies on runs earlier in the same batch
+    are found, so a backfill logs a whole pipeline in one call.
+    """
+    if not runs:
+        return
+    rows = [
+        run_to_row(
+            run,
+            dependencies_from_inputs=dependencies_from_inputs,
+            staleness_threshold=staleness_threshold,
+        )
+        for run in runs
+    ]
+    result = {row["uid"]: row for row in db.write(RECORD_RUNS, runs=rows)}
+    for run in runs:
+        written = result[run.uid]
+        run.id = int(written["id"])
+        run.stale = list(written["stale"])
+        run.dependency_ids = sorted(int(i) for i in written["dependency_ids"])
+
+
+def _native(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    native = value.to_native() if hasattr(value, "to_native") else value
+    return native.astimezone(UTC) if isinstance(native, datetime) else None
+
+
+# The projection every run-returning query uses, so ``run_from_record`` can read any of them.
+RUN_PROJECTION = """
+{run: r {.*}, owner: c.owner,
+ inputs: COLLECT { MATCH (r)-[:CONSUMED]->(p:IOPointer) RETURN p {.*} ORDER BY p.name },
+ outputs: COLLECT { MATCH (r)-[:PRODUCED]->(p:IOPointer) RETURN p {.*} ORDER BY p.name },
+ dependencies: COLLECT { MATCH (r)-[:DEPENDS_ON]->(d:ComponentRun)
+                         RETURN d {.id, .component_name} ORDER BY d.id }}
+"""
+
+
+def run_from_record(record: dict[str, Any]) -> ComponentRun:
+    """Builds a ``ComponentRun`` from a map shaped by ``RUN_PROJECTION``."""
+    props = record["run"]
+    run = ComponentRun(
+        component_name=props["component_name"],
+        notes=props.get("notes") or "",
+        start_timestamp=_native(props.get("start_timestamp")),
+        end_timestamp=_native(props.get("end_timestamp")),
+        inputs=[_pointer_from(p) for p in record.get("inputs", [])],
+        outputs=[_pointer_from(p) for p in record.get("outputs", [])],
+        git_hash=props.get("git_hash"),
+        git_tags=list(props.get("git_tags") or []),
+        code_snapshot=props.get("code_snapshot"),
+        id=int(props["id"]),
+        stale=list(props.get("stale") or []),
+        dependencies=[d["component_name"] for d in record.get("dependencies", [])],
+    )
+    run.uid = props["uid"]
+    run.dependency_ids = [int(d["id"]) for d in record.get("dependencies", [])]
+    run.status = props.get("status") or "success"
+    run.test_results = json.loads(props.get("test_results") or "[]")
+    run.params = json.loads(props.get("params") or "{}")
+    run.metrics = json.loads(props.get("metrics") or "{}")
+    run.owner = record.get("owner")
+    return run
+
+
+def _pointer_from(props: dict[str, Any]) -> IOPointer:
+    return IOPointer(
+        props["name"],
+        value=props.get("value") or "",
+        pointer_type=props.get("pointer_type") or None,
+        flag=bool(props.get("flag")),
+    )
+
+
+GET_RUNS_BY_ID = (
+    """
+UNWIND $ids AS wanted
+MATCH (r:ComponentRun {id: wanted})-[:RUN_OF]->(c:Component)
+RETURN """
+    + RUN_PROJECTION
+    + """ AS record
+"""
+)
+
+
+def get_runs(db: Database, ids: Sequence[int]) -> list[ComponentRun]:
+    """Runs by id in one round trip, in the order asked; unknown ids are left out."""
+    rows = db.read(GET_RUNS_BY_ID, ids=[int(i) for i in ids])
+    return [run_from_record(row["record"]) for row in rows]
