@@ -1,58 +1,13 @@
-"""The ``mltrace-graph`` command: one click group, each command a thin call into the package.
-
-Expected failures (``MltraceGraphError``) print as one line on stderr with exit code 1;
-usage errors exit with 2 (click's convention). No command builds Cypher.
-"""
+"""``mltrace-graph neo4j start|stop|status``: the local Neo4j."""
 
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar, cast
 
 import click
 
 from mltrace_graph import launcher
-from mltrace_graph.errors import MltraceGraphError
-from mltrace_graph.store import migrations
-from mltrace_graph.store.connection import Database, close_drivers
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def friendly_errors(func: F) -> F:
-    """Prints our expected errors as one line instead of a traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except MltraceGraphError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-        finally:
-            close_drivers()
-
-    return cast(F, wrapper)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="mltrace-graph")
-def main() -> None:
-    """Lineage and tracing for ML pipelines, stored as a graph in Neo4j.
-
-    \b
-    Quick start:
-      mltrace-graph neo4j start      # a local Neo4j, no Docker needed
-      mltrace-graph db upgrade       # create constraints and indexes
-    Connection settings come from NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE
-    (or the same names prefixed with MLTRACE_); without them the local Neo4j is used.
-    """
-
-
-# --- neo4j -------------------------------------------------------------------------------
+from mltrace_graph.cli import friendly_errors, main
 
 
 @main.group("neo4j")
@@ -147,41 +102,3 @@ def neo4j_status(as_json: bool) -> None:
     else:
         click.echo("not running")
     click.echo(f"data     {state.data_dir}\nlog      {state.log_file}")
-
-
-# --- db ----------------------------------------------------------------------------------
-
-
-@main.group("db")
-def db_group() -> None:
-    """Schema migrations of the lineage graph (files in migrations/)."""
-
-
-@db_group.command("upgrade")
-@friendly_errors
-def db_upgrade() -> None:
-    """Apply pending migrations in order; re-running is a no-op.
-
-    \b
-    Example:
-      NEO4J_URI=neo4j://db.example:7687 mltrace-graph db upgrade
-    """
-    applied = migrations.upgrade(Database())
-    if not applied:
-        click.echo("Schema is up to date.")
-    for migration in applied:
-        click.echo(f"applied V{migration.version:04d} {migration.name}")
-
-
-@db_group.command("status")
-@friendly_errors
-def db_status() -> None:
-    """List migrations, applied (with time) and pending.
-
-    \b
-    Example:
-      mltrace-graph db status
-    """
-    for row in migrations.status(Database()):
-        when = row.applied_at.isoformat(timespec="seconds") if row.applied_at else "pending"
-        click.echo(f"V{row.version:04d}  {row.name:<30} {when}")
