@@ -4,6 +4,54 @@ The public names here follow mltrace's documented API, so that ``import mltrace_
 mltrace`` is the only change an mltrace user has to make.
 """
 
+from mltrace_graph.client import (
+    add_notes_to_component_run,
+    clean_db,
+    create_component,
+    create_random_ids,
+    get_git_hash,
+    get_git_tags,
+    load,
+    log_component_run,
+    log_component_runs,
+    log_metric,
+    log_param,
+    register,
+    save,
+    start_run,
+    tag_component,
+)
 from mltrace_graph.config import get_db_uri, set_address, set_db_uri
+from mltrace_graph.entities.component import Component
+from mltrace_graph.entities.component_run import ComponentRun
+from mltrace_graph.entities.io_pointer import IOPointer, PointerTypeEnum
+from mltrace_graph.entities.test import Test
+from mltrace_graph.errors import SpooledRunWarning, StaleRunWarning
 
-__all__ = ["get_db_uri", "set_address", "set_db_uri"]
+__all__ = [
+    "Component",
+    "ComponentRun",
+    "IOPointer",
+    "PointerTypeEnum",
+    "SpooledRunWarning",
+    "StaleRunWarning",
+    "Test",
+    "add_notes_to_component_run",
+    "clean_db",
+    "create_component",
+    "create_random_ids",
+    "get_db_uri",
+    "get_git_hash",
+    "get_git_tags",
+    "load",
+    "log_component_run",
+    "log_component_runs",
+    "log_metric",
+    "log_param",
+    "register",
+    "save",
+    "set_address",
+    "set_db_uri",
+    "start_run",
+    "tag_component",
+]
