@@ -26,8 +26,10 @@ def sync() -> None:
     if total == 0:
         click.echo(f"Nothing to sync: the spool ({spool.spool_file()}) is empty.")
         return
+    db = Database()
+    db.ping()  # a clear one-line error before any progress bar is drawn
     with click.progressbar(length=total, label="Writing spooled runs") as bar:
-        report = spool.replay(Database(), on_written=bar.update)
+        report = spool.replay(db, on_written=bar.update)
     click.echo(f"Wrote {report.written} spooled run(s) to Neo4j.")
     if report.corrupt:
         click.echo(

@@ -88,7 +88,7 @@ def load(pathname: str | os.PathLike[str]) -> Any:
 
 def _is_frame(value: Any) -> bool:
     module = type(value).__module__
-    return module.startswith("pandas.") and type(value).__name__ in ("DataFrame", "Series")
+    return module.split(".")[0] == "pandas" and type(value).__name__ in ("DataFrame", "Series")
 
 
 def _approx_size(value: Any) -> int:

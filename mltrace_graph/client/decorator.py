@@ -169,6 +169,17 @@ def _fill_run(
         run.log_metric(key, value)
 
 
+def _known_inputs(opts: RunOptions, arguments: Mapping[str, Any]) -> list[IOPointer]:
+    """Inputs known without the function's variables: for runs that failed before return."""
+    inputs = [IOPointer(name) for name in opts.inputs]
+    for var in opts.input_vars:
+        if var in arguments:
+            inputs += _pointers("input_vars", var, arguments[var], None)
+    if opts.auto_log:
+        inputs += artifacts.auto_pointers(arguments, "auto_log argument")
+    return inputs
+
+
 def instrument(
     component: Component, func: Callable[..., Any], **options: Any
 ) -> Callable[..., Any]:
@@ -226,6 +237,7 @@ def instrument(
                 run.status = "failed"
                 run.test_results = results
                 run.set_end_timestamp()
+                run.add_inputs(_known_inputs(opts, arguments))
                 log_component_run(run, staleness_threshold=opts.staleness_threshold)
                 raise failure
             if needs_locals and code is not None:
@@ -240,7 +252,7 @@ def instrument(
             if error is not None:
                 run.status = "failed"
                 run.test_results = results
-                run.add_inputs([IOPointer(n) for n in opts.inputs])
+                run.add_inputs(_known_inputs(opts, arguments))
                 log_component_run(run, staleness_threshold=opts.staleness_threshold)
                 raise error
             after, failure = checks(
