@@ -7,6 +7,7 @@ warning, and are replayed by ``mltrace-graph sync`` or by the next log that succ
 
 from __future__ import annotations
 
+import time
 import uuid
 import warnings
 from collections.abc import Iterable, Sequence
@@ -41,6 +42,13 @@ class _SpoolNotice:
     """Warns once per outage: set on the first spooled run, cleared by a good write."""
 
     warned = False
+
+
+# After a failed attempt, runs logged to the same URI within this many seconds go to the
+# spool without trying again: a pooled driver retries a dead server for up to 15 seconds,
+# which would otherwise stall every step of a pipeline during an outage.
+RETRY_AFTER_SECONDS = 30.0
+_outage_until: dict[str, float] = {}
 
 
 def _threshold(value: object) -> int:
@@ -82,11 +90,15 @@ def log_component_runs(
     if not rows:
         return
     db = Database()
+    if time.monotonic() < _outage_until.get(db.settings.uri, 0.0):
+        spool.append(rows)
+        return
     try:
         if spool.has_pending():
             _replay_quietly(db)
         result = write_rows(db, rows)
     except UNREACHABLE as exc:
+        _outage_until[db.settings.uri] = time.monotonic() + RETRY_AFTER_SECONDS
         path = spool.append(rows)
         if not _SpoolNotice.warned:
             _SpoolNotice.warned = True
@@ -99,6 +111,7 @@ def log_component_runs(
             )
         return
     _SpoolNotice.warned = False
+    _outage_until.pop(db.settings.uri, None)
     for run in runs:
         written = result[run.uid]
         run.id = int(written["id"])

@@ -17,8 +17,10 @@ def client_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.setenv("MLTRACE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("SAVE_DIR", str(tmp_path / "saved"))
     api._SpoolNotice.warned = False
+    api._outage_until.clear()
     yield tmp_path
     api._SpoolNotice.warned = False
+    api._outage_until.clear()
 
 
 def graph_runs(db: Database) -> list[dict[str, Any]]:

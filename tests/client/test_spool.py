@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 import warnings
 from datetime import UTC, datetime, timedelta
 
@@ -143,4 +148,39 @@ def test_validation_errors_are_raised_not_spooled(db: Database) -> None:
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="has no start_timestamp"):
             mltrace.log_component_run(mltrace.ComponentRun("c"))
+    assert spool.pending_count() == 0
+
+
+WRITER = """
+import sys
+from datetime import UTC, datetime
+from mltrace_graph.client import spool
+from mltrace_graph.entities.component_run import ComponentRun
+from mltrace_graph.store.runs import run_to_row
+now = datetime.now(UTC)
+i = 0
+while True:
+    run = ComponentRun("spooled", start_timestamp=now, end_timestamp=now, outputs=[f"out-{i}"])
+    spool.append([run_to_row(run)])
+    i += 1
+"""
+
+
+def test_a_writer_killed_mid_append_loses_no_complete_line(db: Database) -> None:
+    writer = subprocess.Popen([sys.executable, "-c", WRITER], env=dict(os.environ))
+    try:
+        deadline = time.monotonic() + 60
+        while spool.pending_count() < 50:
+            assert writer.poll() is None, "the writer process died on its own"
+            assert time.monotonic() < deadline, "the writer did not spool 50 runs in 60 s"
+            time.sleep(0.05)
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+    lines = spool.pending_count()
+    report = spool.replay(Database())
+    assert report.written + report.corrupt == lines
+    assert report.corrupt <= 1
+    [row] = db.read("MATCH (r:ComponentRun {component_name: 'spooled'}) RETURN count(r) AS n")
+    assert row["n"] == report.written
     assert spool.pending_count() == 0
