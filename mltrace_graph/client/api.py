@@ -127,6 +127,17 @@ def _replay_quietly(db: Database) -> None:
         report = spool.replay(db, blocking=False)
     except spool.ReplayBusy:
         return
+    except UNREACHABLE:
+        raise
+    except Exception as exc:
+        # A line Neo4j refuses must not fail every later log: report it and go on.
+        warnings.warn(
+            f"could not replay the spool ({exc}); the runs stay there, run "
+            f"'mltrace-graph sync' to retry and see the full error",
+            SpooledRunWarning,
+            stacklevel=4,
+        )
+        return
     if report.corrupt:
         warnings.warn(
             f"{report.corrupt} torn line(s) in the spool were set aside in "

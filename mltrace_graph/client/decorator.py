@@ -207,7 +207,8 @@ def instrument(
         try:
             outcome = method(**values)
         except Exception as exc:
-            return [{"test": method.__name__, "passed": False, "error": repr(exc)}], exc
+            error = f"{type(exc).__name__}: {exc}"
+            return [{"test": method.__name__, "passed": False, "error": error}], exc
         return (list(outcome) if isinstance(outcome, list) else []), None
 
     @functools.wraps(func)

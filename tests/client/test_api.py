@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -204,3 +205,18 @@ def test_db_uri_functions_follow_mltrace(db: Database) -> None:
     assert mltrace.get_db_uri() == "bolt://db.example:7777"
     mltrace.set_address("10.0.0.5")
     assert mltrace.get_db_uri() == "bolt://10.0.0.5:7777"
+
+
+def test_concurrent_loggers_get_distinct_consecutive_ids(db: Database) -> None:
+    def log_ten(worker: int) -> list[int]:
+        ids = []
+        for i in range(10):
+            run = _run(f"worker-{worker}", i, [], [f"out-{worker}-{i}"])
+            mltrace.log_component_run(run)
+            ids.append(run.id or 0)
+        return ids
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(log_ten, range(4)))
+    assert sorted(i for ids in results for i in ids) == list(range(1, 41))
+    assert all(ids == sorted(ids) for ids in results)

@@ -184,3 +184,15 @@ def test_a_writer_killed_mid_append_loses_no_complete_line(db: Database) -> None
     [row] = db.read("MATCH (r:ComponentRun {component_name: 'spooled'}) RETURN count(r) AS n")
     assert row["n"] == report.written
     assert spool.pending_count() == 0
+
+
+def test_a_spooled_line_neo4j_refuses_does_not_block_live_logging(db: Database) -> None:
+    bad = run_to_row(_run("bad", [], []))
+    bad["props"]["notes"] = {"nested": "maps are not property values"}
+    spool.append([bad])
+    good = _run("good", [], [])
+    with pytest.warns(mltrace.SpooledRunWarning, match="could not replay the spool"):
+        mltrace.log_component_run(good)
+    assert good.id is not None
+    assert [r["component"] for r in graph_runs(db)] == ["good"]
+    assert spool.pending_count() == 1
