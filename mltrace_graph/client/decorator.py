@@ -124,6 +124,7 @@ def _fill_run(
     local_vars: Mapping[str, Any],
     result: Any,
     func: str,
+    auto_inputs: list[IOPointer],
 ) -> None:
     """Adds pointers, params and metrics read from the call; raises before any write."""
     scope = {**arguments, **local_vars}
@@ -141,7 +142,7 @@ def _fill_run(
     inputs += _kwarg_pointers("input_kwargs", opts.input_kwargs, scope, func, None)
     outputs += _kwarg_pointers("output_kwargs", opts.output_kwargs, scope, func, out_kind)
     if opts.auto_log:
-        inputs += artifacts.auto_pointers(arguments, "auto_log argument")
+        inputs += auto_inputs
         produced = {k: v for k, v in local_vars.items() if k not in arguments}
         outputs += artifacts.auto_pointers(produced, "auto_log variable")
         if (
@@ -169,15 +170,15 @@ def _fill_run(
         run.log_metric(key, value)
 
 
-def _known_inputs(opts: RunOptions, arguments: Mapping[str, Any]) -> list[IOPointer]:
+def _known_inputs(
+    opts: RunOptions, arguments: Mapping[str, Any], auto_inputs: list[IOPointer]
+) -> list[IOPointer]:
     """Inputs known without the function's variables: for runs that failed before return."""
     inputs = [IOPointer(name) for name in opts.inputs]
     for var in opts.input_vars:
         if var in arguments:
             inputs += _pointers("input_vars", var, arguments[var], None)
-    if opts.auto_log:
-        inputs += artifacts.auto_pointers(arguments, "auto_log argument")
-    return inputs
+    return inputs + auto_inputs
 
 
 def instrument(
@@ -229,6 +230,10 @@ def instrument(
         for param in signature.parameters.values():
             if param.kind is param.VAR_KEYWORD:
                 arguments.update(arguments.pop(param.name, {}))
+        # Arguments are saved as received, before the function can change them in place.
+        auto_inputs = (
+            artifacts.auto_pointers(arguments, "auto_log argument") if opts.auto_log else []
+        )
         token = set_active(run)
         try:
             results, failure = checks(
@@ -238,7 +243,7 @@ def instrument(
                 run.status = "failed"
                 run.test_results = results
                 run.set_end_timestamp()
-                run.add_inputs(_known_inputs(opts, arguments))
+                run.add_inputs(_known_inputs(opts, arguments, auto_inputs))
                 log_component_run(run, staleness_threshold=opts.staleness_threshold)
                 raise failure
             if needs_locals and code is not None:
@@ -253,14 +258,14 @@ def instrument(
             if error is not None:
                 run.status = "failed"
                 run.test_results = results
-                run.add_inputs(_known_inputs(opts, arguments))
+                run.add_inputs(_known_inputs(opts, arguments, auto_inputs))
                 log_component_run(run, staleness_threshold=opts.staleness_threshold)
                 raise error
             after, failure = checks(
                 custom_after, component.afterRun, component.afterTests, local_vars
             )
             run.test_results = results + after
-            _fill_run(run, opts, arguments, local_vars, result, func_name)
+            _fill_run(run, opts, arguments, local_vars, result, func_name, auto_inputs)
             if failure is not None:
                 run.status = "failed"
             log_component_run(run, staleness_threshold=opts.staleness_threshold)

@@ -98,3 +98,22 @@ def test_an_unpicklable_value_is_a_type_error_naming_it_and_nothing_is_written(
     with pytest.raises(TypeError, match=r"auto_log variable 'data_lock' holds a lock"):
         step()
     assert node_count(db) == 0
+
+
+def test_arguments_are_saved_as_received_before_the_function_changes_them(
+    db: Database, client_dirs: Path
+) -> None:
+    c = mltrace.Component("enrich")
+
+    @c.run(auto_log=True)
+    def enrich(df: pd.DataFrame) -> pd.DataFrame:
+        df["y"] = df["x"] * 2  # in place
+        return df
+
+    frame = pd.DataFrame({"x": [1, 2]})
+    enrich(frame)
+    [run] = graph_runs(db)
+    [input_path] = run["inputs"]
+    [output_path] = run["outputs"]
+    assert list(mltrace.load(input_path).columns) == ["x"]
+    assert list(mltrace.load(output_path).columns) == ["x", "y"]
