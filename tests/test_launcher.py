@@ -153,6 +153,6 @@ def test_missing_maven_is_refused_with_what_to_install(
     java_dir = Path(launcher.local.java_executable()).resolve().parent
     monkeypatch.setenv("PATH", str(java_dir))
     monkeypatch.delenv("JAVA_HOME", raising=False)
-    with pytest.raises(PrerequisiteError, match=r"Maven is needed .* apt-get install maven"):
+    with pytest.raises(PrerequisiteError, match=r"Maven is needed .* \(apt-get install maven\)"):
         launcher.prepare(cfg)
     assert not cfg.lib_dir.exists()
