@@ -28,7 +28,7 @@ from mltrace_graph.config import mltrace_home
 from mltrace_graph.entities.component import Component
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.test import Test
-from mltrace_graph.store import components as component_store
+from mltrace_graph.store import review
 from mltrace_graph.store.connection import Database
 
 FEATURES = ["trip_distance", "fare_amount", "passenger_count", "pickup_hour"]
@@ -224,6 +224,6 @@ def run_demo(echo: Callable[[str], None] = print) -> DemoResult:
         seen.append(message)
         echo(f"warning: {message}")
     flagged = predictions[0][:3]
-    component_store.set_pointer_flags(Database(), flagged, True)
+    review.flag_outputs(Database(), flagged)
     echo(f"Flagged {len(flagged)} predictions of the stale model for review.")
     return DemoResult(token, predictions[0][0], flagged, seen)

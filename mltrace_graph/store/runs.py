@@ -74,8 +74,8 @@ CALL (fresh, base) {
     WITH r, row WHERE row.dependencies_from_inputs
     MATCH (r)-[:CONSUMED]->(input:IOPointer)<-[:PRODUCED]-(producer:ComponentRun)
     WHERE producer.id < r.id
-    WITH r, input, max(producer.id) AS latest_id
-    MATCH (latest:ComponentRun {id: latest_id})
+    WITH r, input, producer ORDER BY producer.id DESC
+    WITH r, input, head(collect(producer)) AS latest
     MERGE (r)-[:DEPENDS_ON]->(latest)
   }
   CALL (r, row) {

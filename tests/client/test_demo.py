@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+import mltrace_graph as mltrace
 from mltrace_graph.cli import main
 from mltrace_graph.demo import SAMPLE, run_demo
 from mltrace_graph.store.connection import Database
@@ -34,6 +35,11 @@ def test_demo_logs_history_staleness_predictions_and_flags(db: Database) -> None
     endpoints = db.read("MATCH (p:IOPointer {pointer_type: 'ENDPOINT'}) RETURN count(p) AS n")
     assert endpoints == [{"n": 3 * SAMPLE}]
     assert any("was run 39 days ago" in line for line in lines)
+    trace = mltrace.backtrace(result.trace_id)
+    names = [(level, run.component_name) for level, run in trace]
+    assert names[0] == (0, "inference")
+    assert sorted(name for level, name in names if level == 1) == ["featuregen", "train"]
+    assert {name for _, name in names} == {"inference", "featuregen", "clean", "ingest", "train"}
 
 
 def test_demo_command_runs_twice_and_prints_an_id_to_trace(db: Database) -> None:
