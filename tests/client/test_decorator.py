@@ -342,3 +342,17 @@ def test_overhead_caches_git_and_source_per_function(db: Database) -> None:
     assert len(snapshots) == 1
     [row] = db.read("MATCH (r:ComponentRun {id: 1}) RETURN r.test_results AS t")
     assert json.loads(row["t"]) == []
+
+
+def test_called_decorator_without_options_works_on_a_method(db: Database) -> None:
+    c = mltrace.Component("called")
+
+    class Model:
+        factor = 3
+
+        @c.run()
+        def scale(self, x: int) -> int:
+            return self.factor * x
+
+    assert Model().scale(2) == 6
+    assert [r["component"] for r in graph_runs(db)] == ["called"]
