@@ -62,10 +62,12 @@ def _pointers(option: str, var: str, value: Any, kind: PointerType | None) -> li
             continue
         if isinstance(item, IOPointer):
             pointer = item
-        elif isinstance(item, str | int) and not isinstance(item, bool):
-            pointer = IOPointer(str(item))
-        elif isinstance(item, os.PathLike):
-            pointer = IOPointer(os.fspath(item))
+        elif isinstance(item, str | int | os.PathLike) and not isinstance(item, bool):
+            name = os.fspath(item) if isinstance(item, os.PathLike) else str(item)
+            try:
+                pointer = IOPointer(name)
+            except ValueError as exc:
+                raise ValueError(f"{option} variable {var!r}: {exc}") from None
         else:
             pointer = artifacts.pointer_for(var, item, f"{option} variable {var!r}")
         if kind is not None:

@@ -356,3 +356,19 @@ def test_called_decorator_without_options_works_on_a_method(db: Database) -> Non
 
     assert Model().scale(2) == 6
     assert [r["component"] for r in graph_runs(db)] == ["called"]
+
+
+def test_an_empty_or_overlong_pointer_name_in_a_variable_names_the_variable(
+    db: Database,
+) -> None:
+    c = mltrace.Component("names")
+
+    @c.run(output_vars=["paths"])
+    def write(paths: list[str]) -> None:
+        pass
+
+    with pytest.raises(ValueError, match="output_vars variable 'paths': IOPointer name must not"):
+        write(["ok.csv", ""])
+    with pytest.raises(ValueError, match=r"output_vars variable 'paths'.*limit is 1024"):
+        write(["x" * 5000])
+    assert node_count(db) == 0
