@@ -93,3 +93,9 @@ class AuthenticationError(MltraceGraphError):
     """A request needs an API token and had none, or an unknown or revoked one."""
 
     http_status = 401
+
+
+class RemoteServerError(MltraceGraphError):
+    """The mltrace-graph server could not be reached or refused a request."""
+
+    http_status = 502

@@ -34,7 +34,8 @@ def _log(info: Info, items: list[RunInput], where: str) -> LoggedRuns | InvalidI
             message=f"{len(items)} runs in one call; the limit is {MAX_BATCH}", field=where
         )
     try:
-        entities = [run_from_input(item, f"{where}[{i}]") for i, item in enumerate(items)]
+        names = [where] if where == "run" else [f"{where}[{i}]" for i in range(len(items))]
+        entities = [run_from_input(item, name) for item, name in zip(items, names, strict=True)]
         run_store.record_runs(info.context.db, entities)
     except InvalidInputError as exc:
         return InvalidInput(message=str(exc), field=exc.field)

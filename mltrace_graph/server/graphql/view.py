@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -16,16 +17,22 @@ from mltrace_graph.server.graphql.context import Context
 from mltrace_graph.server.graphql.schema import build_schema
 from mltrace_graph.server.state import state
 
+_NAMED_OPERATION = re.compile(r"^\s*(?:query|mutation|subscription)\s+([A-Za-z_]\w*)")
+
 
 def _operation_name() -> str:
-    """The operation name for metrics: from the JSON body or the query string."""
+    """The operation name for metrics: ``operationName``, else the document's first name."""
     name: Any = None
+    document: Any = None
     if request.method == "POST" and request.is_json:
         body = request.get_json(silent=True)
         if isinstance(body, dict):
-            name = body.get("operationName")
+            name, document = body.get("operationName"), body.get("query")
     else:
-        name = request.args.get("operationName")
+        name, document = request.args.get("operationName"), request.args.get("query")
+    if not name and isinstance(document, str):
+        match = _NAMED_OPERATION.match(document)
+        name = match.group(1) if match else None
     if not isinstance(name, str) or not name.isidentifier() or len(name) > 100:
         return "anonymous"
     return name
