@@ -65,10 +65,10 @@ CALL (fresh, base) {
   }
   CALL (r, row) {
     WITH r, row WHERE row.dependencies_from_inputs
-    MATCH (r)-[:CONSUMED]->(:IOPointer)<-[:PRODUCED]-(producer:ComponentRun)
+    MATCH (r)-[:CONSUMED]->(input:IOPointer)<-[:PRODUCED]-(producer:ComponentRun)
     WHERE producer.id < r.id
-    WITH r, producer ORDER BY producer.id DESC
-    WITH r, head(collect(producer)) AS latest
+    WITH r, input, producer ORDER BY producer.id DESC
+    WITH r, input, head(collect(producer)) AS latest
     MERGE (r)-[:DEPENDS_ON]->(latest)
   }
   CALL (r, row) {
