@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.store.connection import Database
+from mltrace_graph.store.review import review
 from mltrace_graph.store.runs import RUN_PROJECTION, run_from_record
 
 LINEAGE_COUNTS = """
@@ -45,10 +46,14 @@ def lineage_counts(db: Database) -> tuple[int, int, int]:
 
 
 def lineage_health(db: Database) -> LineageHealth:
-    """The counts plus the top culprit score of review."""
+    """The counts plus the top Ochiai score of review (two round trips)."""
     runs, flagged, stale = lineage_counts(db)
+    top = review(db, rank="ochiai", limit=1).culprits if flagged else []
     return LineageHealth(
-        runs=runs, flagged_outputs=flagged, stale_runs=stale, top_culprit_score=0.0
+        runs=runs,
+        flagged_outputs=flagged,
+        stale_runs=stale,
+        top_culprit_score=top[0].ochiai if top else 0.0,
     )
 
 

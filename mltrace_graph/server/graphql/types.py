@@ -15,6 +15,8 @@ from strawberry.scalars import JSON
 
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import IOPointer as IOPointerEntity
+from mltrace_graph.store import lineage
+from mltrace_graph.store.history import ComponentInfo
 
 
 def as_json(value: Any) -> JSON:
@@ -54,6 +56,23 @@ class Component:
     owner: str
     description: str
     tags: list[str]
+    created_at: datetime | None
+    run_count: int
+    last_run_id: int | None
+    last_run_start: datetime | None
+
+    @classmethod
+    def from_info(cls, info: ComponentInfo) -> Component:
+        return cls(
+            name=info.name,
+            owner=info.owner,
+            description=info.description,
+            tags=list(info.tags),
+            created_at=info.created_at,
+            run_count=info.run_count,
+            last_run_id=info.last_run_id,
+            last_run_start=info.last_run_start,
+        )
 
 
 @strawberry.type(description="One execution of a component.")
@@ -127,14 +146,52 @@ class EdgeType(enum.Enum):
     DEPENDS_ON = "DEPENDS_ON"
 
 
+@strawberry.type(description="The run of a trace node: what a graph view draws on its card.")
+class TraceRun:
+    id: int
+    component_name: str
+    status: str
+    stale: list[str]
+    start_timestamp: datetime | None
+    end_timestamp: datetime | None
+
+
 @strawberry.type(description="A node of a trace: a run or an IO pointer, at its shortest level.")
 class TraceNode:
     id: str = strawberry.field(description="Typed id: 'run:<id>' or 'io:<name>'.")
     kind: NodeKind
     level: int
     label: str
-    run: Run | None
+    run: TraceRun | None
     io_pointer: IOPointer | None
+
+    @classmethod
+    def from_store(cls, node: lineage.TraceNode) -> TraceNode:
+        is_run = node.kind == "run"
+        return cls(
+            id=node.id,
+            kind=NodeKind.RUN if is_run else NodeKind.IO_POINTER,
+            level=node.level,
+            label=node.label,
+            run=TraceRun(
+                id=int(node.run_id or 0),
+                component_name=node.component_name or "",
+                status=node.status or "success",
+                stale=list(node.stale),
+                start_timestamp=node.start_timestamp,
+                end_timestamp=node.end_timestamp,
+            )
+            if is_run
+            else None,
+            io_pointer=None
+            if is_run
+            else IOPointer(
+                name=node.pointer_name or node.label,
+                value=node.value or "",
+                pointer_type=PointerType(node.pointer_type or "UNKNOWN"),
+                flag=node.flag,
+            ),
+        )
 
 
 @strawberry.type(description="A relationship of a trace, from `source` to `target` node id.")
@@ -151,6 +208,21 @@ class TraceGraph:
     edges: list[TraceEdge]
     levels: int = strawberry.field(description="Number of distinct levels (max level + 1).")
     truncated: bool
+    direction: str = strawberry.field(description="'upstream' (trace) or 'downstream' (impact).")
+
+    @classmethod
+    def from_store(cls, graph: lineage.TraceGraph) -> TraceGraph:
+        return cls(
+            root=graph.root,
+            nodes=[TraceNode.from_store(n) for n in graph.nodes],
+            edges=[
+                TraceEdge(source=e.source, target=e.target, type=EdgeType(e.type))
+                for e in graph.edges
+            ],
+            levels=max((n.level for n in graph.nodes), default=-1) + 1,
+            truncated=graph.truncated,
+            direction=graph.direction,
+        )
 
 
 @strawberry.enum(description="How review ranks the runs behind flagged outputs.")
@@ -165,6 +237,7 @@ class Culprit:
     ef: int = strawberry.field(description="Flagged outputs downstream of the run.")
     ep: int = strawberry.field(description="Unflagged outputs downstream of the run.")
     coverage: float = strawberry.field(description="ef / number of flagged outputs.")
+    ochiai: float = strawberry.field(description="ef / sqrt(flagged total * (ef + ep)).")
     score: float = strawberry.field(description="The score ranked on (coverage or Ochiai).")
 
 
@@ -211,6 +284,7 @@ class CypherRefused:
 @strawberry.type(description="Outputs whose flag was set or cleared.")
 class FlagSuccess:
     outputs: list[IOPointer]
+    flag: bool
 
 
 @strawberry.type(description="Runs written by a log mutation (already-logged uids are kept).")
@@ -218,7 +292,7 @@ class LoggedRuns:
     runs: list[Run]
 
 
-FlagResult = Annotated[FlagSuccess | NotFound, strawberry.union("FlagResult")]
+FlagResult = Annotated[FlagSuccess | NotFound | InvalidInput, strawberry.union("FlagResult")]
 RunResult = Annotated[Run | NotFound | InvalidInput, strawberry.union("RunResult")]
 ComponentResult = Annotated[
     Component | NotFound | InvalidInput, strawberry.union("ComponentResult")
