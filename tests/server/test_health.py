@@ -141,3 +141,23 @@ def test_an_app_pointed_at_a_dead_port_answers_503_with_a_clear_message(
     assert f"cannot reach Neo4j at bolt://127.0.0.1:{dead_port}" in response.get_json()["error"]
     response = client.post("/api/v1/cypher", json={"query": "RETURN 1"})
     assert response.status_code == 401  # the token check needs the graph too: 401 or 503
+
+
+def test_a_forked_worker_opens_its_own_driver_as_under_gunicorn(client: FlaskClient) -> None:
+    import os
+
+    from mltrace_graph.store import connection
+
+    assert client.get("/healthz").status_code == 200  # the parent's driver now exists
+    parent_drivers = {pid for pid, _ in connection._drivers}
+    child = os.fork()
+    if child == 0:  # the worker: same app object, fresh process
+        try:
+            ok = client.get("/healthz").status_code == 200
+            mine = any(pid == os.getpid() for pid, _ in connection._drivers)
+            os._exit(0 if ok and mine else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert parent_drivers == {os.getpid()}

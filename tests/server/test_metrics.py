@@ -44,4 +44,4 @@ def test_metrics_count_requests_operations_runs_events_and_lineage_health(
     assert values["mltrace_runs"] == 2
     assert values["mltrace_flagged_outputs"] == 1
     assert values["mltrace_stale_runs"] == 0
-    assert "mltrace_top_culprit_score" in values
+    assert values["mltrace_top_culprit_score"] == 1.0  # run 1 fed the one flagged output only

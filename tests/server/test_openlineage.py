@@ -29,6 +29,7 @@ from openlineage.client.transport.http import (
 )
 from werkzeug.serving import make_server
 
+from mltrace_graph.store import lineage
 from mltrace_graph.store.connection import Database
 from mltrace_graph.store.runs import get_runs
 
@@ -162,6 +163,14 @@ def test_events_from_the_client_become_components_runs_pointers_and_dependencies
     [run] = get_runs(db, [2])
     assert run.dependency_ids == [1]
     assert run.status == "failed"
+    trace = lineage.trace(db, "warehouse:model")
+    assert {(n.id, n.level) for n in trace.nodes} == {
+        ("run:2", 0),
+        ("io:warehouse:model", 0),
+        ("run:1", 1),
+        ("io:warehouse:clean.orders", 1),
+        ("io:warehouse:raw.orders", 2),
+    }
 
 
 def test_a_retried_event_is_recorded_once(
