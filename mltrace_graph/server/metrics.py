@@ -20,6 +20,8 @@ from mltrace_graph.store.connection import Database
 
 log = logging.getLogger(__name__)
 
+MAX_OPERATION_LABELS = 200
+
 
 class LineageHealthCollector(Collector):
     """Gauges computed from the graph at scrape time; ``mltrace_graph_up`` 0 when it is down."""
@@ -95,3 +97,13 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(LineageHealthCollector(db))
+        self._operations: set[str] = set()
+
+    def operation_label(self, name: str) -> str:
+        """Operation names come from clients, so only the first few hundred get a series."""
+        if name in self._operations:
+            return name
+        if len(self._operations) >= MAX_OPERATION_LABELS:
+            return "other"
+        self._operations.add(name)
+        return name

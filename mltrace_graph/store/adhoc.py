@@ -182,8 +182,9 @@ def run_read_only(
                 f"the query was stopped ({_message(exc)}); add a LIMIT or a tighter MATCH"
             ) from exc
         finally:
-            tx.rollback() if not tx.closed() else None
-            tx.close()
+            # Never commit: whatever the query did, the transaction is rolled back.
+            if not tx.closed():
+                tx.rollback()
     truncated = len(records) > row_limit
     rows = [[_plain(value) for value in record.values()] for record in records[:row_limit]]
     return AdhocResult(columns=columns, rows=rows, truncated=truncated)

@@ -158,3 +158,22 @@ def test_the_graphql_cypher_field_returns_rows_or_a_refusal(
     assert body["data"]["cypher"]["__typename"] == "CypherRefused"
     assert body["data"]["cypher"]["message"].startswith("writes are not allowed here")
     assert _snapshot(db) == before
+
+
+def test_keywords_inside_strings_and_comments_do_not_trip_the_text_check(
+    client: FlaskClient, auth: dict[str, str]
+) -> None:
+    query = (
+        "// CREATE (:Intruder) in a comment\n"
+        "RETURN 'LOAD CSV ... USE system ... CALL dbms.x() IN TRANSACTIONS' AS text, "
+        "$name AS name"
+    )
+    response = client.post(
+        "/api/v1/cypher",
+        json={"query": query, "params": {"name": "CALL db.createLabel"}},
+        headers=auth,
+    )
+    assert response.status_code == 200
+    assert response.get_json()["rows"] == [
+        ["LOAD CSV ... USE system ... CALL dbms.x() IN TRANSACTIONS", "CALL db.createLabel"]
+    ]

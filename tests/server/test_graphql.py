@@ -309,3 +309,33 @@ def test_unexpected_errors_are_masked_outside_debug_mode(
     assert masked["errors"][0]["message"] == "Unexpected error."
     shown = gql(make_app(debug=True).test_client(), "{ tags }")
     assert shown["errors"][0]["message"] == "internal detail: bolt://secret-host"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ trace(outputId: "preds.csv") { ... on TraceGraph { nodes { id run { id stale } '
+        "ioPointer { name flag } } edges { source } } } }",
+        '{ impact(id: "run:1") { ... on TraceGraph { nodes { id run { componentName } } } } }',
+        "{ review(rank: OCHIAI) { culprits { run { id inputs { name } outputs { name } } } } }",
+        "{ runs(first: 50) { runs { id inputs { name flag } outputs { name } } } }",
+        '{ runs(component: "predict") { runs { id dependencyIds } } }',
+        "{ components { name tags runCount lastRunId } }",
+        "{ run(id: 3) { id inputs { name } outputs { name } dependencies } }",
+        "{ staleness { run { id inputs { name } } warnings } }",
+        '{ ioPointers(prefix: "p") { name flag } }',
+    ],
+)
+def test_each_query_is_one_round_trip_however_many_nested_fields(
+    client: FlaskClient, pipeline: None, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    calls: list[str] = []
+    real_read = Database.read
+
+    def counting_read(self: Database, cypher: Any, **params: Any) -> Any:
+        calls.append(cypher)
+        return real_read(self, cypher, **params)
+
+    monkeypatch.setattr(Database, "read", counting_read)
+    q(client, query)
+    assert len(calls) == 1, calls

@@ -161,3 +161,14 @@ def test_a_forked_worker_opens_its_own_driver_as_under_gunicorn(client: FlaskCli
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert parent_drivers == {os.getpid()}
+
+
+def test_graphql_bodies_that_are_not_json_or_too_large_are_refused(make_app: AppFactory) -> None:
+    client = make_app(max_body_bytes=1000).test_client()
+    bad = client.post("/graphql", data="{bad", headers={"Content-Type": "application/json"})
+    assert (bad.status_code, bad.get_data(as_text=True)) == (
+        400,
+        "Unable to parse request body as JSON",
+    )
+    large = client.post("/graphql", json={"query": "{ tags }", "padding": "x" * 2000})
+    assert large.status_code == 413

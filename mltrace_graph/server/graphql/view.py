@@ -58,8 +58,8 @@ class LineageGraphQLView(GraphQLView[Context, None]):
         wants_ide = request.method == "GET" and "text/html" in request.headers.get("Accept", "")
         if not wants_ide:
             authenticate("read")
-        operation = _operation_name()
         metrics = state().metrics
+        operation = metrics.operation_label(_operation_name())
         started = time.perf_counter()
         try:
             return super().dispatch_request()
