@@ -54,11 +54,15 @@ def serve(
       mltrace-graph token create --name ci      # for writers
       mltrace-graph serve --port 8080
     """
-    chosen = {"auth": auth, "read_auth": read_auth, "debug": debug or None}
+    chosen = {
+        "auth": auth,
+        "read_auth": read_auth,
+        "debug": debug or None,
+        "force_insecure": force_insecure or None,
+    }
     config = ServerConfig.from_env(
         host=host,
         port=port,
-        force_insecure=force_insecure,
         **{key: value for key, value in chosen.items() if value is not None},
     ).check()
     for migration in migrations.upgrade(Database()):

@@ -80,8 +80,15 @@ class ServerConfig:
 
     @classmethod
     def from_env(cls, **overrides: object) -> ServerConfig:
-        """Reads ``MLTRACE_SERVER_AUTH``, ``MLTRACE_SERVER_READ_AUTH``, ``MLTRACE_SERVER_DEBUG``."""
-        config = cls()
+        """The policy from ``MLTRACE_SERVER_{HOST,AUTH,READ_AUTH,DEBUG,FORCE_INSECURE}``.
+
+        Under gunicorn the app cannot see the bound address, so set ``MLTRACE_SERVER_HOST``
+        to it: the read-token default and the refusal to run unauthenticated depend on it.
+        """
+        host = os.environ.get("MLTRACE_SERVER_HOST", "").strip()
+        config = cls(host=host) if host else cls()
+        force = _flag("MLTRACE_SERVER_FORCE_INSECURE")
+        config = replace(config, force_insecure=bool(force))
         auth = _flag("MLTRACE_SERVER_AUTH")
         read_auth = _flag("MLTRACE_SERVER_READ_AUTH")
         debug = _flag("MLTRACE_SERVER_DEBUG")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 
+from mltrace_graph.errors import ConfigurationError
+from mltrace_graph.server import ServerConfig
 from mltrace_graph.store import tokens
 from mltrace_graph.store.connection import Database
 from tests.server.conftest import AppFactory, gql
@@ -78,3 +81,19 @@ def test_tokens_are_stored_hashed_listed_and_revoked(db: Database) -> None:
     tokens.revoke_token(db, "ci")
     assert tokens.find_active_token(db, secret) is None
     assert tokens.list_tokens(db)[0].revoked_at is not None
+
+
+def test_the_environment_sets_the_policy_for_gunicorn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLTRACE_SERVER_HOST", "10.0.0.5")
+    monkeypatch.setenv("MLTRACE_SERVER_AUTH", "off")
+    with pytest.raises(ConfigurationError, match=r"refusing to serve on 10\.0\.0\.5"):
+        ServerConfig.from_env().check()
+    monkeypatch.setenv("MLTRACE_SERVER_FORCE_INSECURE", "on")
+    assert ServerConfig.from_env().check().auth is False
+    monkeypatch.setenv("MLTRACE_SERVER_AUTH", "on")
+    assert ServerConfig.from_env().reads_need_token is True
+    monkeypatch.setenv("MLTRACE_SERVER_READ_AUTH", "off")
+    assert ServerConfig.from_env().reads_need_token is False
+    monkeypatch.setenv("MLTRACE_SERVER_AUTH", "maybe")
+    with pytest.raises(ConfigurationError, match="MLTRACE_SERVER_AUTH='maybe' is not valid"):
+        ServerConfig.from_env()
