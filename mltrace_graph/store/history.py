@@ -195,7 +195,9 @@ _COMPONENT_PROJECTION = """
 {name: c.name, owner: c.owner, description: c.description, created_at: c.created_at,
  tags: COLLECT { MATCH (c)-[:TAGGED]->(t:Tag) RETURN t.name ORDER BY t.name },
  run_count: COUNT { (c)<-[:RUN_OF]-(:ComponentRun) },
- last_run: COLLECT { MATCH (r:ComponentRun {component_name: c.name})
+ last_run: COLLECT { MATCH (r:ComponentRun)
+                     USING INDEX r:ComponentRun(component_name, start_timestamp)
+                     WHERE r.component_name = c.name AND r.start_timestamp IS NOT NULL
                      RETURN r {.id, .start_timestamp}
                      ORDER BY r.start_timestamp DESC, r.id DESC LIMIT 1 }}
 """
