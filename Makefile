@@ -6,9 +6,10 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: run test setup prereqs lint typecheck pytest neo4j-start neo4j-stop clean-venv
 
-run: setup ## Local Neo4j, schema, (server, web app, demo as they land); prints how to connect
+run: setup ## Local Neo4j, schema, a demo pipeline (server, web app as they land); prints how to connect
 	$(BIN)/mltrace-graph neo4j start
 	$(BIN)/mltrace-graph db upgrade
+	$(BIN)/mltrace-graph demo
 	@echo
 	@echo "Neo4j is up. Connection: $$($(BIN)/mltrace-graph neo4j status --json)"
 

@@ -59,3 +59,11 @@ class NotFoundError(MltraceGraphError, LookupError):
     """A run, output or component that was asked for does not exist."""
 
     http_status = 404
+
+
+class StaleRunWarning(UserWarning):
+    """A logged run depends on an old run, or on one that has fresher runs (mltrace's staleness)."""
+
+
+class SpooledRunWarning(UserWarning):
+    """Neo4j was unreachable, so runs wait in the local spool for ``mltrace-graph sync``."""

@@ -52,7 +52,9 @@ def test_run_information_accepts_string_ids_and_history_and_recent_work(db: Data
     assert mltrace.get_recent_run_ids(limit=2) == [4, 3]
     assert mltrace.get_recent_run_ids(limit=2, last_run_id=3) == [2, 1]
     assert [c.name for c in mltrace.get_components()] == ["a", "b", "c", "d"]
-    assert mltrace.get_component_information("d").run_count == 1
+    info = mltrace.get_component_information("d")
+    assert isinstance(info, mltrace.Component)
+    assert (info.name, info.owner, info.tags) == ("d", "", [])
     assert mltrace.get_all_tags() == []
     assert mltrace.get_io_pointer("b.out").flag is False
     with pytest.raises(NotFoundError, match=r"^no run 77$"):

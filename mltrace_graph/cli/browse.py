@@ -7,7 +7,8 @@ from datetime import datetime
 import click
 
 from mltrace_graph.cli import friendly_errors, main, render
-from mltrace_graph.store import history, maintenance, search
+from mltrace_graph.store import components as component_store
+from mltrace_graph.store import history, search
 from mltrace_graph.store.connection import Database
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -208,5 +209,5 @@ def clear_command(yes: bool) -> None:
     """
     if not yes:
         click.confirm("Delete the whole lineage graph?", abort=True)
-    deleted = maintenance.clear_graph(Database())
+    deleted = component_store.delete_lineage(Database())
     click.echo(f"deleted {deleted} node(s)")
