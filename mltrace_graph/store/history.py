@@ -89,13 +89,14 @@ def component_run(db: Database, run_id: int) -> ComponentRun:
     return run_from_record(rows[0]["record"])
 
 
-# The composite index serves both the equality and the range, and the ORDER BY ... DESC
-# LIMIT is read off the index in order.
+# The composite index serves both the equality and the range. The hint matters: once the
+# graph has many runs the planner otherwise picks the start_timestamp index and filters.
 HISTORY = (
     """
 MATCH (c:Component {name: $name})
 CALL (c) {
   MATCH (r:ComponentRun {component_name: c.name})
+  USING INDEX r:ComponentRun(component_name, start_timestamp)
   WHERE r.start_timestamp >= $lower AND r.start_timestamp <= $upper
   WITH r ORDER BY r.start_timestamp DESC, r.id DESC LIMIT $limit
   RETURN collect("""

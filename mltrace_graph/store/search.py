@@ -48,7 +48,10 @@ BASE_COLUMNS = [
 ]
 
 _ENTRY: dict[str, LiteralString] = {
-    "component": "MATCH (r:ComponentRun {component_name: $component})\n",
+    "component": (
+        "MATCH (r:ComponentRun {component_name: $component})\n"
+        "USING INDEX r:ComponentRun(component_name, start_timestamp)\n"
+    ),
     "tag": (
         "MATCH (t:Tag {name: $tag})<-[:TAGGED]-(:Component)<-[:RUN_OF]-(r:ComponentRun)\n"
         "USING INDEX t:Tag(name)\n"

@@ -204,5 +204,5 @@ def test_browsing_queries_enter_through_an_index_and_never_scan_a_label(
     ladder: Database, what: str, query: str, params: dict[str, Any], entry: str
 ) -> None:
     operators = _operators(ladder, query, **params)
-    assert entry in operators, what
+    assert entry in operators, (what, operators)
     assert not SCANS & set(operators), what
