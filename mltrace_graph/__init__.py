@@ -4,7 +4,29 @@ The public names here follow mltrace's documented API, so that ``import mltrace_
 mltrace`` is the only change an mltrace user has to make.
 """
 
+from mltrace_graph.client import (
+    add_notes_to_component_run,
+    clean_db,
+    create_component,
+    create_random_ids,
+    get_git_hash,
+    get_git_tags,
+    load,
+    log_component_run,
+    log_component_runs,
+    log_metric,
+    log_param,
+    register,
+    save,
+    start_run,
+    tag_component,
+)
 from mltrace_graph.config import get_db_uri, set_address, set_db_uri
+from mltrace_graph.entities.component import Component
+from mltrace_graph.entities.component_run import ComponentRun
+from mltrace_graph.entities.io_pointer import IOPointer, PointerTypeEnum
+from mltrace_graph.entities.test import Test
+from mltrace_graph.errors import SpooledRunWarning, StaleRunWarning
 from mltrace_graph.queries import (
     backtrace,
     flag_impact,
@@ -28,7 +50,18 @@ from mltrace_graph.queries import (
 )
 
 __all__ = [
+    "Component",
+    "ComponentRun",
+    "IOPointer",
+    "PointerTypeEnum",
+    "SpooledRunWarning",
+    "StaleRunWarning",
+    "Test",
+    "add_notes_to_component_run",
     "backtrace",
+    "clean_db",
+    "create_component",
+    "create_random_ids",
     "flag_impact",
     "flag_output_id",
     "get_all_tags",
@@ -36,16 +69,27 @@ __all__ = [
     "get_component_run_information",
     "get_components",
     "get_db_uri",
+    "get_git_hash",
+    "get_git_tags",
     "get_history",
     "get_io_pointer",
     "get_recent_run_ids",
     "get_recent_runs",
     "impact",
+    "load",
+    "log_component_run",
+    "log_component_runs",
+    "log_metric",
+    "log_param",
+    "register",
     "review_culprits",
     "review_flagged_outputs",
+    "save",
     "search_runs",
     "set_address",
     "set_db_uri",
+    "start_run",
+    "tag_component",
     "trace_graph",
     "unflag_all",
     "unflag_output_id",

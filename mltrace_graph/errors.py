@@ -99,3 +99,11 @@ class RemoteServerError(MltraceGraphError):
     """The mltrace-graph server could not be reached or refused a request."""
 
     http_status = 502
+
+
+class StaleRunWarning(UserWarning):
+    """A logged run depends on an old run, or on one that has fresher runs (mltrace's staleness)."""
+
+
+class SpooledRunWarning(UserWarning):
+    """Neo4j was unreachable, so runs wait in the local spool for ``mltrace-graph sync``."""

@@ -42,13 +42,6 @@ DETACH DELETE n
 RETURN count(*) AS deleted
 """
 
-SET_POINTER_FLAGS = """
-UNWIND $names AS pointer_name
-MATCH (p:IOPointer {name: pointer_name})
-SET p.flag = $flag
-RETURN p.name AS name
-"""
-
 
 def upsert_component(
     db: Database, name: str, *, owner: str, description: str, tags: Sequence[str]
@@ -79,8 +72,3 @@ def delete_lineage(db: Database) -> int:
     """Deletes every component, run, pointer and tag; keeps the schema's records."""
     [row] = db.write(DELETE_LINEAGE)
     return int(row["deleted"])
-
-
-def set_pointer_flags(db: Database, names: Sequence[str], flag: bool) -> list[str]:
-    """Sets the review flag on outputs by name; returns the names that exist."""
-    return [row["name"] for row in db.write(SET_POINTER_FLAGS, names=list(names), flag=flag)]
