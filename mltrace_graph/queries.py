@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from mltrace_graph.entities.component import Component
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import IOPointer
 from mltrace_graph.store import history, lineage, review, search
@@ -162,14 +163,22 @@ def get_component_run_information(component_run_id: int | str) -> ComponentRun:
     return history.component_run(_db(), _run_id(component_run_id))
 
 
-def get_component_information(component_name: str) -> ComponentInfo:
-    """A component's name, owner, description and tags."""
-    return history.component(_db(), component_name)
+def get_component_information(component_name: str) -> Component:
+    """A component's name, owner, description and tags.
+
+    Raises:
+        NotFoundError: no component has this name.
+    """
+    return _component(history.component(_db(), component_name))
 
 
-def get_components(tag: str = "", owner: str = "") -> list[ComponentInfo]:
+def get_components(tag: str = "", owner: str = "") -> list[Component]:
     """Components with the tag and/or owner given; all components when neither is."""
-    return history.components(_db(), tag=tag or None, owner=owner or None)
+    return [_component(c) for c in history.components(_db(), tag=tag or None, owner=owner or None)]
+
+
+def _component(info: ComponentInfo) -> Component:
+    return Component(info.name, owner=info.owner, description=info.description, tags=info.tags)
 
 
 def get_all_tags() -> list[str]:

@@ -89,13 +89,14 @@ def component_run(db: Database, run_id: int) -> ComponentRun:
     return run_from_record(rows[0]["record"])
 
 
-# The composite index serves both the equality and the range, and the ORDER BY ... DESC
-# LIMIT is read off the index in order.
+# The composite index serves both the equality and the range. The hint matters: once the
+# graph has many runs the planner otherwise picks the start_timestamp index and filters.
 HISTORY = (
     """
 MATCH (c:Component {name: $name})
 CALL (c) {
   MATCH (r:ComponentRun {component_name: c.name})
+  USING INDEX r:ComponentRun(component_name, start_timestamp)
   WHERE r.start_timestamp >= $lower AND r.start_timestamp <= $upper
   WITH r ORDER BY r.start_timestamp DESC, r.id DESC LIMIT $limit
   RETURN collect("""
@@ -139,6 +140,7 @@ WITH last
 WHERE $last_run_id IS NULL OR last IS NOT NULL
 CALL (last) {
   MATCH (r:ComponentRun)
+  USING INDEX r:ComponentRun(start_timestamp)
   WHERE r.start_timestamp <= coalesce(last.start_timestamp, $latest)
     AND (last IS NULL OR r.start_timestamp < last.start_timestamp OR r.id < last.id)
   WITH r ORDER BY r.start_timestamp DESC, r.id DESC LIMIT $limit
@@ -174,6 +176,7 @@ WITH last
 WHERE $last_run_id IS NULL OR last IS NOT NULL
 CALL (last) {
   MATCH (r:ComponentRun)
+  USING INDEX r:ComponentRun(start_timestamp)
   WHERE r.start_timestamp <= coalesce(last.start_timestamp, $latest)
     AND (last IS NULL OR r.start_timestamp < last.start_timestamp OR r.id < last.id)
   WITH r ORDER BY r.start_timestamp DESC, r.id DESC LIMIT $limit
@@ -195,7 +198,9 @@ _COMPONENT_PROJECTION = """
 {name: c.name, owner: c.owner, description: c.description, created_at: c.created_at,
  tags: COLLECT { MATCH (c)-[:TAGGED]->(t:Tag) RETURN t.name ORDER BY t.name },
  run_count: COUNT { (c)<-[:RUN_OF]-(:ComponentRun) },
- last_run: COLLECT { MATCH (r:ComponentRun {component_name: c.name})
+ last_run: COLLECT { MATCH (r:ComponentRun)
+                     USING INDEX r:ComponentRun(component_name, start_timestamp)
+                     WHERE r.component_name = c.name AND r.start_timestamp IS NOT NULL
                      RETURN r {.id, .start_timestamp}
                      ORDER BY r.start_timestamp DESC, r.id DESC LIMIT 1 }}
 """

@@ -48,10 +48,20 @@ BASE_COLUMNS = [
 ]
 
 _ENTRY: dict[str, LiteralString] = {
-    "component": "MATCH (r:ComponentRun {component_name: $component})\n",
-    "tag": "MATCH (:Tag {name: $tag})<-[:TAGGED]-(:Component)<-[:RUN_OF]-(r:ComponentRun)\n",
-    "owner": "MATCH (:Component {owner: $owner})<-[:RUN_OF]-(r:ComponentRun)\n",
-    "time": "MATCH (r:ComponentRun)\n",
+    "component": (
+        "MATCH (r:ComponentRun {component_name: $component})\n"
+        "USING INDEX r:ComponentRun(component_name, start_timestamp)\n"
+    ),
+    "tag": (
+        "MATCH (t:Tag {name: $tag})<-[:TAGGED]-(:Component)<-[:RUN_OF]-(r:ComponentRun)\n"
+        "USING INDEX t:Tag(name)\n"
+    ),
+    # Without the hint the planner prefers the start_timestamp range over every run.
+    "owner": (
+        "MATCH (o:Component {owner: $owner})<-[:RUN_OF]-(r:ComponentRun)\n"
+        "USING INDEX o:Component(owner)\n"
+    ),
+    "time": "MATCH (r:ComponentRun)\nUSING INDEX r:ComponentRun(start_timestamp)\n",
 }
 
 # Up to three caller-chosen sort keys, each a (property, descending) pair read from $order;

@@ -274,3 +274,12 @@ def test_flag_impact_of_an_unknown_run_flags_nothing(db: Database) -> None:
     with pytest.raises(NotFoundError, match=r"^no run 42$"):
         lineage.flag_impact(db, run_id=42)
     assert _flagged(db) == []
+
+
+def test_a_thousand_run_chain_traces_to_its_first_run(db: Database) -> None:
+    chain(db, 1000)
+    trace = lineage.backtrace(db, "out1000")
+    assert _levels(trace)[:2] == [(0, 1000), (1, 999)]
+    assert _levels(trace)[-1] == (999, 1)
+    graph = lineage.trace(db, "out1000")
+    assert (len(graph.runs), len(graph.pointers), graph.truncated) == (1000, 1000, False)
