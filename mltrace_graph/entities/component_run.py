@@ -52,6 +52,8 @@ class ComponentRun:
         id: int | None = None,
         stale: list[str] | None = None,
         dependencies: list[str] | None = None,
+        *,
+        uid: str | None = None,
     ) -> None:
         self._component_name = validate_name(component_name, "component name")
         self.notes = notes
@@ -67,7 +69,7 @@ class ComponentRun:
         self.git_tags = list(git_tags or [])
         self.code_snapshot = code_snapshot
         self.id = id
-        self.uid = uuid.uuid4().hex
+        self.uid = uid or uuid.uuid4().hex
         self.stale = list(stale or [])
         self.dependencies = list(dependencies or [])
         self.dependency_ids: list[int] = []

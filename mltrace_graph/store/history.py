@@ -16,6 +16,7 @@ from mltrace_graph.entities.io_pointer import IOPointer, infer_pointer_type, val
 from mltrace_graph.errors import NotFoundError
 from mltrace_graph.store.connection import Database
 from mltrace_graph.store.runs import RUN_PROJECTION, run_from_record
+from mltrace_graph.store.temporal import to_datetime
 
 # mltrace's defaults for get_history's date bounds (year 1 to year 9999).
 EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
@@ -56,13 +57,6 @@ def _when(value: datetime | str | None, default: datetime, name: str) -> datetim
     if value.tzinfo is None and value.year in (1, 9999):
         return value.replace(tzinfo=UTC)  # the extreme defaults cannot be shifted to UTC
     return to_utc(value, name)
-
-
-def _native(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    native = value.to_native() if hasattr(value, "to_native") else value
-    return native.astimezone(UTC) if isinstance(native, datetime) else None
 
 
 GET_RUN = (
@@ -251,10 +245,10 @@ def _component(row: dict[str, Any]) -> ComponentInfo:
         owner=row.get("owner") or "",
         description=row.get("description") or "",
         tags=list(row["tags"]),
-        created_at=_native(row.get("created_at")),
+        created_at=to_datetime(row.get("created_at")),
         run_count=int(row["run_count"]),
         last_run_id=None if last is None else int(last["id"]),
-        last_run_start=None if last is None else _native(last["start_timestamp"]),
+        last_run_start=None if last is None else to_datetime(last["start_timestamp"]),
     )
 
 

@@ -103,7 +103,10 @@ CALL (kept) {
   WITH x.run AS r, x.level AS level
   RETURN collect({
     level: level,
-    run: r {.id, .component_name, .status, .stale, .start_timestamp, .end_timestamp},
+    run: r {.id, .component_name, .status, .stale,
+            start_timestamp: r.start_timestamp.epochSeconds * 1000000
+                             + r.start_timestamp.microsecond,
+            end_timestamp: r.end_timestamp.epochSeconds * 1000000 + r.end_timestamp.microsecond},
     inputs: [(r)-[:CONSUMED]->(p:IOPointer) | p {.name, .value, .pointer_type, .flag}],
     outputs: [(r)-[:PRODUCED]->(p:IOPointer) | p {.name, .value, .pointer_type, .flag}],
     depends_on: [(r)-[:DEPENDS_ON]->(d:ComponentRun) | d.id]}) AS runs

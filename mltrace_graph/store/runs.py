@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import IOPointer
 from mltrace_graph.store.connection import Database
+from mltrace_graph.store.temporal import to_datetime
 
 # Run ids are short integers in logging order, taken from one Sequence node. The "_lock"
 # write takes the node's exclusive lock *before* its value is read, so concurrent loggers
@@ -234,18 +234,18 @@ def write_rows(db: Database, rows: Sequence[dict[str, Any]]) -> dict[str, dict[s
     return {row["uid"]: row for row in db.write(RECORD_RUNS, runs=list(rows))}
 
 
-def _native(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    native = value.to_native() if hasattr(value, "to_native") else value
-    return native.astimezone(UTC) if isinstance(native, datetime) else None
-
-
 # The projection every run-returning query uses, so ``run_from_record`` can read any of them.
+# Timestamps travel as epoch microseconds (see ``store.temporal``).
 RUN_PROJECTION = """
-{run: r {.*}, owner: c.owner,
- inputs: COLLECT { MATCH (r)-[:CONSUMED]->(p:IOPointer) RETURN p {.*} ORDER BY p.name },
- outputs: COLLECT { MATCH (r)-[:PRODUCED]->(p:IOPointer) RETURN p {.*} ORDER BY p.name },
+{run: r {.*, logged_at: null,
+         start_timestamp: r.start_timestamp.epochSeconds * 1000000
+                          + r.start_timestamp.microsecond,
+         end_timestamp: r.end_timestamp.epochSeconds * 1000000 + r.end_timestamp.microsecond},
+ owner: c.owner,
+ inputs: COLLECT { MATCH (r)-[:CONSUMED]->(p:IOPointer)
+                 RETURN p {.name, .value, .pointer_type, .flag} ORDER BY p.name },
+ outputs: COLLECT { MATCH (r)-[:PRODUCED]->(p:IOPointer)
+                  RETURN p {.name, .value, .pointer_type, .flag} ORDER BY p.name },
  dependencies: COLLECT { MATCH (r)-[:DEPENDS_ON]->(d:ComponentRun)
                          RETURN d {.id, .component_name} ORDER BY d.id }}
 """
@@ -257,8 +257,8 @@ def run_from_record(record: dict[str, Any]) -> ComponentRun:
     run = ComponentRun(
         component_name=props["component_name"],
         notes=props.get("notes") or "",
-        start_timestamp=_native(props.get("start_timestamp")),
-        end_timestamp=_native(props.get("end_timestamp")),
+        start_timestamp=to_datetime(props.get("start_timestamp")),
+        end_timestamp=to_datetime(props.get("end_timestamp")),
         inputs=[_pointer_from(p) for p in record.get("inputs", [])],
         outputs=[_pointer_from(p) for p in record.get("outputs", [])],
         git_hash=props.get("git_hash"),
@@ -267,19 +267,26 @@ def run_from_record(record: dict[str, Any]) -> ComponentRun:
         id=int(props["id"]),
         stale=list(props.get("stale") or []),
         dependencies=[d["component_name"] for d in record.get("dependencies", [])],
+        uid=props["uid"],
     )
-    run.uid = props["uid"]
     run.dependency_ids = [int(d["id"]) for d in record.get("dependencies", [])]
     run.status = props.get("status") or "success"
-    run.test_results = json.loads(props.get("test_results") or "[]")
-    run.params = json.loads(props.get("params") or "{}")
-    run.metrics = json.loads(props.get("metrics") or "{}")
+    run.test_results = _json(props.get("test_results"), [])
+    run.params = _json(props.get("params"), {})
+    run.metrics = _json(props.get("metrics"), {})
     run.metric_steps = {
         key: [(int(step), float(value)) for step, value in pairs]
-        for key, pairs in json.loads(props.get("metric_steps") or "{}").items()
+        for key, pairs in _json(props.get("metric_steps"), {}).items()
     }
     run.owner = record.get("owner")
     return run
+
+
+def _json(text: str | None, empty: Any) -> Any:
+    """Parses a JSON property; most runs store empty ones, which need no parser."""
+    if not text or text in ("[]", "{}"):
+        return type(empty)()
+    return json.loads(text)
 
 
 def _pointer_from(props: dict[str, Any]) -> IOPointer:

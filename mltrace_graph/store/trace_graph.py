@@ -7,8 +7,10 @@ Pure Python: ``lineage`` runs the queries; this module turns their per-run rows 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+
+from mltrace_graph.store.temporal import to_datetime
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,6 @@ def pointer_node_id(name: str) -> str:
     return f"io:{name}"
 
 
-def _native(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    native = value.to_native() if hasattr(value, "to_native") else value
-    return native.astimezone(UTC) if isinstance(native, datetime) else None
-
-
 def _pointer_node(props: dict[str, Any], level: int) -> TraceNode:
     value = props.get("value")
     return TraceNode(
@@ -120,8 +115,8 @@ def assemble(row: dict[str, Any], direction: str, root: str) -> TraceGraph:
                 component_name=run["component_name"],
                 status=run.get("status") or "success",
                 stale=tuple(run.get("stale") or ()),
-                start_timestamp=_native(run.get("start_timestamp")),
-                end_timestamp=_native(run.get("end_timestamp")),
+                start_timestamp=to_datetime(run.get("start_timestamp")),
+                end_timestamp=to_datetime(run.get("end_timestamp")),
             )
         )
         for dep in sorted(item["depends_on"]):
