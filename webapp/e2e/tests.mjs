@@ -1,0 +1,277 @@
+// The browser tests, in order. Each gets a fresh page; `demo` holds the names the demo made.
+import assert from 'node:assert/strict';
+
+async function command(page, text) {
+  await page.keyboard.press('Escape');
+  await page.locator('body').press('/');
+  const input = page.getByLabel('Command');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+async function open(page, baseUrl, hash = '') {
+  await page.goto(`${baseUrl}/${hash}`);
+  await page.getByLabel('Command').waitFor();
+}
+
+async function graphNodes(page) {
+  await page.locator('.react-flow__node').first().waitFor();
+  return page.locator('.react-flow__node').allInnerTexts();
+}
+
+const hashOf = (page) => new URL(page.url()).hash;
+
+export const TESTS = [
+  {
+    name: 'recent lists the demo runs newest first',
+    slug: 'recent',
+    async run({ page, baseUrl, demo, shot }) {
+      await open(page, baseUrl);
+      await page.getByTestId('run-row').first().waitFor();
+      const firstId = Number(await page.getByTestId('run-row').first().locator('td').first().innerText());
+      assert.equal(firstId, Math.max(...demo.runIds));
+      await shot('list');
+    },
+  },
+  {
+    name: 'the command bar autocompletes component names and history shows their runs',
+    slug: 'history',
+    async run({ page, baseUrl, shot }) {
+      await open(page, baseUrl);
+      await page.locator('body').press('/');
+      await page.getByLabel('Command').fill('history tr');
+      const option = page.getByRole('option').first();
+      await option.waitFor();
+      assert.equal(await option.locator('.label').innerText(), 'train');
+      await shot('autocomplete');
+      await page.getByLabel('Command').press('Tab');
+      assert.equal(await page.getByLabel('Command').inputValue(), 'history train');
+      await page.getByLabel('Command').press('Enter');
+      await page.getByTestId('run-row').first().waitFor();
+      assert.equal(hashOf(page), '#/history/train');
+      const components = await page.locator('[data-testid=run-row] td:nth-child(2)').allInnerTexts();
+      assert.ok(components.length >= 2, `expected several train runs, saw ${components.length}`);
+      assert.ok(components.every((c) => c === 'train'), components.join(','));
+      await shot('page');
+    },
+  },
+  {
+    name: 'inspect shows the run card',
+    slug: 'inspect',
+    async run({ page, baseUrl, demo, shot }) {
+      await open(page, baseUrl);
+      await command(page, `inspect ${demo.inferenceRun}`);
+      const card = page.getByTestId('run-card');
+      await card.waitFor();
+      assert.equal(hashOf(page), `#/run/${demo.inferenceRun}`);
+      const text = await card.innerText();
+      assert.match(text, new RegExp(`Run ${demo.inferenceRun}`));
+      assert.match(text, /inference/);
+      assert.match(text, /Inputs/);
+      assert.ok((await page.getByTestId('pointer').count()) > 1);
+      await shot('card');
+    },
+  },
+  {
+    name: 'trace draws the lineage graph of a prediction back to ingest',
+    slug: 'trace',
+    async run({ page, baseUrl, demo, shot }) {
+      await open(page, baseUrl);
+      await command(page, `trace ${demo.prediction}`);
+      const labels = (await graphNodes(page)).join('\n');
+      for (const component of ['inference', 'train', 'featuregen']) {
+        assert.match(labels, new RegExp(component), `no ${component} node in the trace`);
+      }
+      assert.match(labels, new RegExp(demo.prediction.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      await page.locator('.react-flow__minimap').waitFor();
+      await page.getByTestId('graph-notice').waitFor();
+      await shot('graph');
+      // One step further shows more (the demo is five stages deep).
+      const before = await page.locator('.react-flow__node').count();
+      await page.getByRole('button', { name: /One step further/ }).click();
+      await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node').length > n, before);
+      assert.match(hashOf(page), /depth=4/);
+      assert.match((await graphNodes(page)).join('\n'), /clean/);
+      // Click a run for its card.
+      await page.locator('.react-flow__node', { hasText: 'train' }).first().click();
+      await page.getByTestId('node-panel').getByTestId('run-card').waitFor();
+      await shot('card');
+      // Search within the graph.
+      await page.getByLabel('Search in graph').fill('featuregen');
+      assert.match(await page.getByTestId('search-count').innerText(), /^[1-9]\d* match/);
+      await shot('search');
+    },
+  },
+  {
+    name: 'impact of a train run reaches the predictions it fed',
+    slug: 'impact',
+    async run({ page, baseUrl, demo, shot }) {
+      await open(page, baseUrl);
+      await command(page, `impact ${demo.trainRun}`);
+      const labels = (await graphNodes(page)).join('\n');
+      assert.match(labels, /train/);
+      assert.match(labels, /inference/);
+      assert.equal(hashOf(page), `#/impact/${demo.trainRun}`);
+      await shot('graph');
+    },
+  },
+  {
+    name: 'tag and components list the demo components',
+    slug: 'components',
+    async run({ page, baseUrl, demo, shot }) {
+      await open(page, baseUrl);
+      await command(page, `tag ${demo.tag}`);
+      await page.getByTestId('component-row').first().waitFor();
+      const tagged = await page.locator('[data-testid=component-row] td:first-child').allInnerTexts();
+      assert.ok(tagged.includes('train'), tagged.join(','));
+      await shot('tag');
+      await command(page, 'components');
+      await page.waitForFunction(() => location.hash === '#/components');
+      await page.getByTestId('component-row').first().waitFor();
+      const all = await page.locator('[data-testid=component-row] td:first-child').allInnerTexts();
+      assert.deepEqual([...all].sort(), [...demo.components].sort());
+      await shot('all');
+    },
+  },
+  {
+    name: 'a flag toggled on a run card persists across a reload',
+    slug: 'flag-toggle',
+    async run({ page, baseUrl, demo, stack, shot }) {
+      await open(page, baseUrl, `#/run/${demo.inferenceRun}`);
+      const toggle = page.getByRole('button', { name: `Flag ${demo.prediction}`, exact: true });
+      await toggle.click();
+      await page.getByRole('button', { name: `Unflag ${demo.prediction}`, exact: true }).waitFor();
+      await page.reload();
+      const unflag = page.getByRole('button', { name: `Unflag ${demo.prediction}`, exact: true });
+      await unflag.waitFor();
+      assert.equal(await unflag.getAttribute('aria-pressed'), 'true');
+      const data = await stack.graphql('query($n: String!) { ioPointer(name: $n) { flag } }', { n: demo.prediction });
+      assert.equal(data.ioPointer.flag, true);
+      await shot('flagged');
+      await unflag.click();
+      await page.getByRole('button', { name: `Flag ${demo.prediction}`, exact: true }).waitFor();
+      const after = await stack.graphql('query($n: String!) { ioPointer(name: $n) { flag } }', { n: demo.prediction });
+      assert.equal(after.ioPointer.flag, false);
+    },
+  },
+  {
+    name: 'flag and unflag commands change what review lists',
+    slug: 'flag-commands',
+    async run({ page, baseUrl, demo, shot }) {
+      await open(page, baseUrl);
+      await command(page, `flag ${demo.prediction}`);
+      await page.getByTestId('toast').filter({ hasText: `Flagged ${demo.prediction}` }).waitFor();
+      await command(page, 'review');
+      await page.getByTestId('flagged-output').first().waitFor();
+      const listed = await page.getByTestId('flagged-output').allInnerTexts();
+      assert.ok(listed.some((t) => t.includes(demo.prediction)), listed.join('|'));
+      await shot('flagged');
+      await command(page, `unflag ${demo.prediction}`);
+      await page.getByTestId('toast').filter({ hasText: `Unflagged ${demo.prediction}` }).waitFor();
+      await command(page, 'flag no-such-output-id');
+      await page.getByTestId('toast').filter({ hasText: 'No output named "no-such-output-id"' }).waitFor();
+    },
+  },
+  {
+    name: 'review ranks the runs behind flagged outputs by coverage and by Ochiai',
+    slug: 'review',
+    async run({ page, baseUrl, demo, shot }) {
+      assert.ok(demo.flagged.length > 0, 'the demo flags some predictions');
+      await open(page, baseUrl, '#/review');
+      await page.getByTestId('culprit-row').first().waitFor();
+      assert.equal(await page.getByTestId('flagged-output').count(), demo.flagged.length);
+      await shot('coverage');
+      await page.getByRole('link', { name: 'Ochiai' }).click();
+      await page.waitForFunction(() => location.hash === '#/review?rank=ochiai');
+      await page.getByTestId('culprit-row').first().waitFor();
+      const header = await page.getByTestId('culprit-table').locator('thead').innerText();
+      assert.match(header, /ef/);
+      assert.match(header, /ep/);
+      await shot('ochiai');
+      await page.getByTestId('flagged-output').first().getByRole('link', { name: 'Trace' }).click();
+      await graphNodes(page);
+      assert.match(hashOf(page), /^#\/trace\//);
+    },
+  },
+  {
+    name: 'deep links load directly and the back button returns to the previous view',
+    slug: 'navigation',
+    async run({ page, baseUrl, demo }) {
+      await open(page, baseUrl, `#/run/${demo.trainRun}`);
+      await page.getByTestId('run-card').waitFor();
+      await command(page, 'help');
+      await page.getByTestId('help').waitFor();
+      await command(page, 'components');
+      await page.getByTestId('component-row').first().waitFor();
+      await page.goBack();
+      await page.getByTestId('help').waitFor();
+      await page.goBack();
+      await page.getByTestId('run-card').waitFor();
+      assert.equal(hashOf(page), `#/run/${demo.trainRun}`);
+      await page.goForward();
+      await page.getByTestId('help').waitFor();
+    },
+  },
+  {
+    name: 'help lists every command',
+    slug: 'help',
+    async run({ page, baseUrl, shot }) {
+      await open(page, baseUrl, '#/help');
+      const text = await page.getByTestId('help').innerText();
+      for (const c of ['recent', 'history NAME [N]', 'inspect RUN_ID', 'trace OUTPUT_ID', 'impact ID', 'tag TAG', 'flag OUTPUT_ID', 'unflag OUTPUT_ID', 'review', 'help']) {
+        assert.ok(text.includes(c), `help does not list ${c}`);
+      }
+      await shot('help');
+    },
+  },
+  {
+    name: 'dark mode switches the theme and is remembered',
+    slug: 'dark',
+    async run({ page, baseUrl, demo, shot }) {
+      await open(page, baseUrl, `#/trace/${encodeURIComponent(demo.prediction)}`);
+      await graphNodes(page);
+      await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(background, 'rgb(20, 23, 29)');
+      await shot('trace');
+      await page.reload();
+      await graphNodes(page);
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+      await page.goto(`${baseUrl}/#/run/${demo.inferenceRun}`);
+      await page.getByTestId('run-card').waitFor();
+      await shot('card');
+    },
+  },
+  {
+    name: 'unknown ids say so plainly',
+    slug: 'unknown',
+    async run({ page, baseUrl, shot }) {
+      await open(page, baseUrl, '#/run/999999');
+      assert.match(await page.getByTestId('not-found').innerText(), /No run 999999/);
+      await shot('run');
+      await page.goto(`${baseUrl}/#/trace/no-such-output`);
+      assert.match(await page.getByTestId('not-found').innerText(), /No output named "no-such-output"/);
+      await page.goto(`${baseUrl}/#/history/no-such-component`);
+      assert.match(await page.getByTestId('not-found').innerText(), /No component named "no-such-component"/);
+      await command(page, 'inspect abc');
+      assert.match(await page.getByRole('alert').first().innerText(), /RUN_ID must be a run number/);
+    },
+  },
+  {
+    name: 'a server that cannot be reached gets a clear error and a retry button',
+    slug: 'server-down',
+    async run({ page, baseUrl, shot }) {
+      // Cut the browser off from /graphql only: the page itself still loads.
+      await page.route('**/graphql', (route) => route.abort('connectionrefused'));
+      await open(page, baseUrl, '#/recent');
+      const down = page.getByTestId('server-down');
+      await down.waitFor();
+      assert.match(await down.innerText(), /cannot be reached/);
+      await shot('error');
+      await page.unroute('**/graphql');
+      await down.getByRole('button', { name: 'Try again' }).click();
+      await page.getByTestId('run-row').first().waitFor();
+    },
+  },
+];
