@@ -69,7 +69,12 @@ export async function fetchComponents(tag: string | null = null): Promise<Compon
   return data.components;
 }
 
-async function fetchLineage(field: 'trace' | 'impact', args: Record<string, unknown>, direction: Direction): Promise<LineageGraph | null> {
+async function fetchLineage(
+  field: 'trace' | 'impact',
+  args: Record<string, unknown>,
+  direction: Direction,
+  rootId: string,
+): Promise<LineageGraph | null> {
   const signature = field === 'trace' ? '$outputId: String!, $maxDepth: Int!' : '$id: String!, $maxDepth: Int!';
   const call = field === 'trace' ? 'trace(outputId: $outputId, maxDepth: $maxDepth)' : 'impact(id: $id, maxDepth: $maxDepth)';
   const data = await gql<Record<string, Union<RawTrace>>>(
@@ -80,12 +85,14 @@ async function fetchLineage(field: 'trace' | 'impact', args: Record<string, unkn
   if (!result || result.__typename === 'NotFound') return null;
   if (result.__typename === 'InvalidInput') throw new ApiError((result as { message: string }).message);
   const trace = result as RawTrace;
-  return toLineageGraph(trace, trace.root, direction);
+  // The server names the start node; fall back on the id asked for.
+  const root = trace.nodes.some((n) => n.id === trace.root) ? trace.root : rootId;
+  return toLineageGraph(trace, root, direction);
 }
 
 /** Upstream of an output; null when no output has that name. */
 export function fetchTrace(outputId: string, maxDepth: number): Promise<LineageGraph | null> {
-  return fetchLineage('trace', { outputId, maxDepth }, 'upstream');
+  return fetchLineage('trace', { outputId, maxDepth }, 'upstream', `io:${outputId}`);
 }
 
 /** The server's id for what `impact ID` names: a number is a run, anything else an output. */
@@ -95,7 +102,7 @@ export function impactId(id: string): string {
 
 /** Downstream of a run or an output; null when it does not exist. */
 export function fetchImpact(id: string, maxDepth: number): Promise<LineageGraph | null> {
-  return fetchLineage('impact', { id: impactId(id), maxDepth }, 'downstream');
+  return fetchLineage('impact', { id: impactId(id), maxDepth }, 'downstream', impactId(id));
 }
 
 export async function fetchReview(rank: Rank, limit = 50): Promise<Review> {
@@ -151,7 +158,7 @@ export async function fetchCatalog(): Promise<{ components: string[]; runIds: nu
   return {
     components: data.components.map((c) => c.name).sort(),
     runIds: data.runs.runs.map((r) => r.id),
-    outputs: data.ioPointers.map((p) => p.name).sort(),
+    outputs: data.ioPointers.map((p) => p.name).sort((a, b) => a.localeCompare(b, undefined, { numeric: true })),
     tags: [...data.tags].sort(),
   };
 }

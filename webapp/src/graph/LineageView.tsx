@@ -29,6 +29,9 @@ interface Props {
   dark: boolean;
 }
 
+const NODE_WIDTH = 180;
+const NODE_HEIGHT = 50;
+
 function minimapColour(node: FlowNode): string {
   const n = node.data.node;
   if (n.flagged || n.failed) return '#d9480f';
@@ -44,8 +47,11 @@ function Graph({ graph, lit, litEdges, focus, onNodeClick, dark }: Props) {
     () =>
       graph.nodes.map((node) => ({
         id: node.id,
-        type: node.kind === 'run' ? 'run' : node.kind === 'group' ? 'group' : 'pointer',
+        type: node.kind === 'run' ? 'run' : node.kind === 'group' ? 'fold' : 'pointer',
         position: positions.get(node.id) ?? { x: 0, y: 0 },
+        // Fixed sizes: the minimap and fitView need them, and nothing has to be measured.
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
         draggable: false,
         connectable: false,
         data: {

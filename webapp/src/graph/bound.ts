@@ -50,7 +50,7 @@ export function boundGraph(graph: LineageGraph, options: BoundOptions): BoundGra
     const ordered = [...next].sort(
       (a, b) =>
         priority(byId.get(a)) - priority(byId.get(b)) ||
-        (byId.get(a)?.label ?? a).localeCompare(byId.get(b)?.label ?? b),
+        (byId.get(a)?.label ?? a).localeCompare(byId.get(b)?.label ?? b, undefined, { numeric: true }),
     );
     const groupId = `group:${id}`;
     const cap = options.openGroups.has(groupId) ? ordered.length : options.fanOutCap;

@@ -81,4 +81,5 @@ export const GroupNode = memo(function GroupNode({ data }: NodeProps<FlowNode>) 
   );
 });
 
-export const NODE_TYPES = { run: RunNode, pointer: PointerNode, group: GroupNode };
+// Not 'group': React Flow styles its own built-in group type.
+export const NODE_TYPES = { run: RunNode, pointer: PointerNode, fold: GroupNode };

@@ -57,14 +57,15 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedPro
   const [full, setFull] = useState(loaded);
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [openGroups, setOpenGroups] = useState<Set<string>>(new Set());
+  const [fanOutCap, setFanOutCap] = useState(FAN_OUT_CAP);
   const [selected, setSelected] = useState<string | null>(null);
   const [pathEnds, setPathEnds] = useState<[string, string] | null>(null);
   const [query, setQuery] = useState('');
   const [matchIndex, setMatchIndex] = useState(0);
 
   const graph = useMemo(
-    () => boundGraph(full, { collapsed, fanOutCap: FAN_OUT_CAP, openGroups }),
-    [full, collapsed, openGroups],
+    () => boundGraph(full, { collapsed, fanOutCap, openGroups }),
+    [full, collapsed, openGroups, fanOutCap],
   );
   const path = useMemo(
     () => (pathEnds ? findPath(graph.nodes, graph.edges, pathEnds[0], pathEnds[1]) : null),
@@ -160,6 +161,18 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedPro
             {full.nodes.length} loaded nodes
             {full.truncated && <>; the server stopped at depth {depth} and there is more {side}</>}
             {graph.hiddenCount > 0 && <>; {graph.hiddenCount} folded into “+N more” or behind collapsed nodes</>}.{' '}
+            {graph.hiddenCount > 0 && (
+              <button
+                type="button"
+                className="linkish"
+                onClick={() => {
+                  setFanOutCap(Number.POSITIVE_INFINITY);
+                  setCollapsed(new Set());
+                }}
+              >
+                Show all {full.nodes.length} loaded nodes
+              </button>
+            )}{' '}
             {full.truncated && (
               <button type="button" className="linkish" onClick={() => setDepth(depth + 1)}>
                 Go one step further
