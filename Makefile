@@ -66,8 +66,8 @@ $(WEBAPP_DEPS): webapp/package.json webapp/package-lock.json
 $(WEBAPP_BUILD): $(WEBAPP_DEPS) $(WEBAPP_SRC)
 	cd webapp && $(NPM) run build
 
-webapp-test: $(WEBAPP_DEPS) ## Web app type check and unit tests (no server needed)
-	cd webapp && $(NPM) run typecheck && $(NPM) test
+webapp-test: $(WEBAPP_DEPS) ## Web app type check, lint and unit tests (no server needed)
+	cd webapp && $(NPM) run typecheck && $(NPM) run lint && $(NPM) test
 
 e2e: setup webapp ## Browser tests: real Neo4j + demo + server, driven by Debian's chromium
 	cd webapp && PYTHON_BIN=$(abspath $(BIN)) node e2e/run.mjs

@@ -5,24 +5,33 @@ export type Loaded<T> =
   | { state: 'ok'; data: T }
   | { state: 'error'; error: Error };
 
-/** Run `load` when `key` changes; `reload` runs it again. Late answers for an old key are dropped. */
+const LOADING = { state: 'loading' } as const;
+
+/**
+ * Run `load` when `key` changes; `reload` runs it again. The answer is stored with the key it
+ * answers, so a view never shows data for an old key (and late answers are dropped).
+ */
 export function useLoad<T>(key: string, load: () => Promise<T>): [Loaded<T>, () => void] {
-  const [result, setResult] = useState<Loaded<T>>({ state: 'loading' });
   const [generation, setGeneration] = useState(0);
+  const token = `${generation}#${key}`;
+  const [answer, setAnswer] = useState<{ token: string; value: Loaded<T> } | null>(null);
   useEffect(() => {
     let current = true;
-    setResult({ state: 'loading' });
     load().then(
-      (data) => current && setResult({ state: 'ok', data }),
+      (data) => current && setAnswer({ token, value: { state: 'ok', data } }),
       (error: unknown) =>
-        current && setResult({ state: 'error', error: error instanceof Error ? error : new Error(String(error)) }),
+        current &&
+        setAnswer({
+          token,
+          value: { state: 'error', error: error instanceof Error ? error : new Error(String(error)) },
+        }),
     );
     return () => {
       current = false;
     };
-    // `load` is a fresh closure each render; `key` names what it loads.
+    // `load` is a fresh closure each render; `token` names what it loads.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, generation]);
+  }, [token]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return [result, reload];
+  return [answer && answer.token === token ? answer.value : LOADING, reload];
 }

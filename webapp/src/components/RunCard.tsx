@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { fetchCodeSnapshot, saveNotes, setFlag } from '../api/operations';
 import { formatDuration } from '../api/shape';
 import type { Pointer, Run } from '../api/types';
@@ -14,7 +14,6 @@ export function FlagToggle({ pointer, onChange }: { pointer: Pointer; onChange?:
   const [flag, setFlagState] = useState(pointer.flag);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setFlagState(pointer.flag), [pointer.flag]);
   const toggle = (): void => {
     setBusy(true);
     setError(null);
@@ -96,7 +95,6 @@ function KeyValues({ title, values }: { title: string; values: Record<string, un
 function Notes({ run }: { run: Run }) {
   const [text, setText] = useState(run.notes);
   const [state, setState] = useState<'idle' | 'saving' | 'saved' | string>('idle');
-  useEffect(() => setText(run.notes), [run.notes]);
   return (
     <section>
       <h3>Notes</h3>
@@ -231,7 +229,7 @@ export function RunCard({ run, compact = false }: { run: Run; compact?: boolean 
               <pre className="code">{JSON.stringify(run.testResults, null, 2)}</pre>
             )}
           </section>
-          <Notes run={run} />
+          <Notes key={run.id} run={run} />
           <CodeSnapshot runId={run.id} />
         </>
       )}

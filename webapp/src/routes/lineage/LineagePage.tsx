@@ -192,6 +192,7 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedPro
         <LineageView graph={graph} lit={lit} litEdges={litEdges} focus={focus} onNodeClick={onNodeClick} dark={dark} />
         {selectedNode && (
           <NodePanel
+            key={selectedNode.id}
             node={selectedNode}
             collapsed={collapsed.has(selectedNode.id)}
             side={side}
