@@ -47,6 +47,9 @@ try {
   for (const [index, test] of TESTS.entries()) {
     if (only && !only.test(test.name)) continue;
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
+    if (!test.anonymous) {
+      await context.addInitScript((token) => window.localStorage.setItem('mltrace-token', token), stack.token);
+    }
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const consoleErrors = [];

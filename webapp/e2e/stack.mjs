@@ -59,6 +59,10 @@ export class Stack {
     this.run('neo4j', 'start', '--port', String(boltPort));
     this.run('db', 'upgrade');
     this.run('demo');
+    // Writes (flag, notes) need an API token: the tests hand it to the app like a user would.
+    console.log('$ mltrace-graph token create --name e2e');
+    const created = execFileSync(this.cli, ['token', 'create', '--name', 'e2e'], { env: this.env, timeout: 60_000 });
+    this.token = created.toString().split('\n').map((l) => l.trim()).find(Boolean);
     const log = openSync(join(this.artifacts, 'server.log'), 'w');
     console.log(`$ mltrace-graph serve --port ${httpPort}`);
     // detached: the server gets its own process group, so stop() ends it and any workers.

@@ -155,6 +155,29 @@ export const TESTS = [
     },
   },
   {
+    name: 'a write without an API token is refused with a message that says what to do',
+    slug: 'no-token',
+    anonymous: true,
+    async run({ page, baseUrl, demo, stack, shot }) {
+      await open(page, baseUrl, `#/run/${demo.inferenceRun}`);
+      await page.getByRole('button', { name: `Flag ${demo.prediction}`, exact: true }).click();
+      const error = page.locator('.inline-error').first();
+      await error.waitFor();
+      assert.match(await error.innerText(), /token/i);
+      await shot('refused');
+      const data = await stack.graphql('query($n: String!) { ioPointer(name: $n) { flag } }', { n: demo.prediction });
+      assert.equal(data.ioPointer.flag, false);
+      // Pasting the token under Help makes the same click work.
+      await page.goto(`${baseUrl}/#/help`);
+      await page.getByLabel('API token').fill(stack.token);
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.goto(`${baseUrl}/#/run/${demo.inferenceRun}`);
+      await page.getByRole('button', { name: `Flag ${demo.prediction}`, exact: true }).click();
+      await page.getByRole('button', { name: `Unflag ${demo.prediction}`, exact: true }).click();
+      await page.getByRole('button', { name: `Flag ${demo.prediction}`, exact: true }).waitFor();
+    },
+  },
+  {
     name: 'flag and unflag commands change what review lists',
     slug: 'flag-commands',
     async run({ page, baseUrl, demo, shot }) {

@@ -24,6 +24,18 @@ interface GraphQLResponse<T> {
   errors?: { message: string }[];
 }
 
+const TOKEN_KEY = 'mltrace-token';
+
+/** The API token the server asks for on writes (kept in this browser only). */
+export function getToken(): string {
+  return window.localStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+export function setToken(token: string): void {
+  if (token.trim()) window.localStorage.setItem(TOKEN_KEY, token.trim());
+  else window.localStorage.removeItem(TOKEN_KEY);
+}
+
 export const GRAPHQL_URL = (import.meta.env.VITE_GRAPHQL_URL as string | undefined) ?? './graphql';
 
 export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -31,7 +43,11 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   try {
     response = await fetch(GRAPHQL_URL, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        ...(getToken() ? { Authorization: `Bearer ${getToken()}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
     });
   } catch (error) {
@@ -53,7 +69,11 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   } catch {
     throw new ApiError(`The server answered HTTP ${response.status} without GraphQL JSON.`);
   }
-  if (body.errors?.length) throw new ApiError(body.errors.map((e) => e.message).join('; '));
+  if (body.errors?.length) {
+    const message = body.errors.map((e) => e.message).join('; ');
+    const hint = /token/i.test(message) ? ' (Set an API token under Help.)' : '';
+    throw new ApiError(message + hint);
+  }
   if (body.data == null) throw new ApiError(`The server answered HTTP ${response.status} with no data.`);
   return body.data;
 }

@@ -1,4 +1,35 @@
+import { useState } from 'react';
+import { getToken, setToken } from '../../api/client';
 import { COMMANDS } from '../../commands';
+
+function TokenSetting() {
+  const [value, setValue] = useState(getToken);
+  const [saved, setSaved] = useState(false);
+  return (
+    <form
+      className="row"
+      onSubmit={(event) => {
+        event.preventDefault();
+        setToken(value);
+        setSaved(true);
+      }}
+    >
+      <input
+        type="password"
+        aria-label="API token"
+        placeholder="paste a token from `mltrace-graph token create`"
+        value={value}
+        size={44}
+        onChange={(e) => {
+          setValue(e.target.value);
+          setSaved(false);
+        }}
+      />
+      <button type="submit">Save</button>
+      {saved && <span className="muted">{value.trim() ? 'saved in this browser' : 'cleared'}</span>}
+    </form>
+  );
+}
 
 const KEYS: [string, string][] = [
   ['/ or Ctrl-K', 'Focus the command bar'],
@@ -41,6 +72,12 @@ export function HelpPanel() {
           ))}
         </tbody>
       </table>
+      <h2 id="token">API token</h2>
+      <p className="muted">
+        When the server requires tokens for writes, flagging and notes need one. Create it with{' '}
+        <code>mltrace-graph token create --name me</code>; it is kept in this browser only.
+      </p>
+      <TokenSetting />
       <h2>Reading the graph</h2>
       <p>
         Data flows left to right. Runs are rectangles; data are rounded pills, models hexagons, endpoints diamonds.
