@@ -61,7 +61,7 @@ export function ReviewPage({ rank }: { rank: Rank }) {
                 <th title="flagged outputs downstream">ef</th>
                 <th title="unflagged outputs downstream">ep</th>
                 <th>Coverage</th>
-                <th>Ochiai</th>
+                <th>{rank === 'ochiai' ? 'Ochiai' : 'Score'}</th>
                 <th>Why</th>
                 <th />
               </tr>
