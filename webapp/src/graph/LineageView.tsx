@@ -80,6 +80,13 @@ function Graph({ graph, lit, litEdges, focus, onNodeClick, dark }: Props) {
     [graph, litEdges, highlighting],
   );
 
+  // Re-fit when nodes appear or disappear (expand, collapse, groups), not on flag changes.
+  const count = graph.nodes.length;
+  useEffect(() => {
+    const timer = window.setTimeout(() => void flow.fitView({ duration: 200, maxZoom: 1.2 }), 50);
+    return () => window.clearTimeout(timer);
+  }, [count, flow]);
+
   useEffect(() => {
     if (!focus) return;
     const p = positions.get(focus);
@@ -114,8 +121,8 @@ function Graph({ graph, lit, litEdges, focus, onNodeClick, dark }: Props) {
       proOptions={{ hideAttribution: true }}
     >
       <Background gap={24} />
-      <Controls showInteractive={false} />
-      <MiniMap pannable zoomable nodeColor={minimapColour} ariaLabel="Minimap" />
+      <Controls showInteractive={false} position="top-left" />
+      <MiniMap pannable zoomable nodeColor={minimapColour} ariaLabel="Minimap" position="bottom-left" />
     </ReactFlow>
   );
 }

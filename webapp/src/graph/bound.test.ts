@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundGraph, searchNodes } from './bound';
+import { boundGraph, expandStep, searchNodes } from './bound';
 import { chainTrace, flow, io, run } from './fixtures';
 import type { LineageGraph } from './model';
 
@@ -69,5 +69,20 @@ describe('searchNodes', () => {
   it('finds nodes by part of their label, ignoring case', () => {
     expect(searchNodes(chainTrace().nodes, 'C2')).toEqual(['run:2']);
     expect(searchNodes(chainTrace().nodes, ' ')).toEqual([]);
+  });
+});
+
+describe('expandStep', () => {
+  it('opens a collapsed run by one run at a time, with the pointers between', () => {
+    const graph = chainTrace();
+    let collapsed: ReadonlySet<string> = new Set(['run:3']);
+    expect(boundGraph(graph, { ...open, collapsed }).nodes.map((n) => n.id)).toEqual(['io:out', 'run:3']);
+    collapsed = expandStep(graph, collapsed, 'run:3');
+    expect([...collapsed]).toEqual(['run:2']);
+    expect(boundGraph(graph, { ...open, collapsed }).nodes.map((n) => n.id)).toEqual(['io:out', 'run:3', 'io:b', 'run:2']);
+    collapsed = expandStep(graph, collapsed, 'run:2');
+    expect(boundGraph(graph, { ...open, collapsed }).nodes.map((n) => n.id)).toEqual([
+      'io:out', 'run:3', 'io:b', 'run:2', 'io:a', 'run:1',
+    ]);
   });
 });

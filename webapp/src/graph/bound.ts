@@ -94,3 +94,21 @@ export function searchNodes(nodes: readonly LineageNode[], text: string): string
     .filter((n) => n.label.toLowerCase().includes(needle) || n.id.toLowerCase().includes(needle))
     .map((n) => n.id);
 }
+
+/**
+ * Open a collapsed node by one step: its far-side neighbours appear, and stay collapsed
+ * themselves, so each click shows one more run (with the pointers between) and no more.
+ */
+export function expandStep(graph: LineageGraph, collapsed: ReadonlySet<string>, nodeId: string): Set<string> {
+  const adj = adjacency(graph.nodes, graph.edges);
+  const away = graph.direction === 'upstream' ? adj.in : adj.out;
+  const kind = new Map(graph.nodes.map((n) => [n.id, n.kind]));
+  const next = new Set(collapsed);
+  next.delete(nodeId);
+  for (const neighbour of away.get(nodeId) ?? []) {
+    // A pointer is only a hop between runs: show it and stop at the run beyond it.
+    if (kind.get(neighbour) === 'run') next.add(neighbour);
+    else for (const beyond of away.get(neighbour) ?? []) next.add(beyond);
+  }
+  return next;
+}

@@ -4,7 +4,7 @@ import { useLoad } from '../../api/hooks';
 import type { Pointer } from '../../api/types';
 import { FlagToggle, RunCard } from '../../components/RunCard';
 import { ErrorState, Loading, NotFound } from '../../components/States';
-import { boundGraph, searchNodes } from '../../graph/bound';
+import { boundGraph, expandStep, searchNodes } from '../../graph/bound';
 import { LineageView } from '../../graph/LineageView';
 import type { LineageGraph, LineageNode } from '../../graph/model';
 import { findPath } from '../../graph/path';
@@ -197,6 +197,7 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedPro
             collapsed={collapsed.has(selectedNode.id)}
             side={side}
             onToggle={() => toggleCollapse(selectedNode.id)}
+            onStep={() => setCollapsed((s) => expandStep(full, s, selectedNode.id))}
             onClose={() => setSelected(null)}
             onPointerChange={updatePointer}
           />
@@ -211,6 +212,7 @@ function NodePanel({
   collapsed,
   side,
   onToggle,
+  onStep,
   onClose,
   onPointerChange,
 }: {
@@ -218,14 +220,20 @@ function NodePanel({
   collapsed: boolean;
   side: string;
   onToggle: () => void;
+  onStep: () => void;
   onClose: () => void;
   onPointerChange: (p: Pointer) => void;
 }) {
   return (
     <aside className="node-panel" data-testid="node-panel">
       <div className="row">
+        {collapsed && (
+          <button type="button" onClick={onStep}>
+            Expand one step
+          </button>
+        )}
         <button type="button" onClick={onToggle}>
-          {collapsed ? `Expand ${side}` : `Collapse ${side}`}
+          {collapsed ? `Expand all ${side}` : `Collapse ${side}`}
         </button>
         <button type="button" onClick={onClose} aria-label="Close">
           ✕
