@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseJsonish, toLineageGraph, toRun, type RawTrace } from './shape';
+import { formatDuration, parseJsonish, shortName, toLineageGraph, toRun, type RawTrace } from './shape';
 
 describe('toLineageGraph', () => {
   // run 2 consumed a (produced by run 1) and produced out; run 2 also DEPENDS_ON run 1 and run 9
@@ -103,5 +103,16 @@ describe('formatDuration', () => {
   it('is null when an end is missing or before the start', () => {
     expect(formatDuration('2026-01-01T00:00:00Z', null)).toBeNull();
     expect(formatDuration('2026-01-02T00:00:00Z', '2026-01-01T00:00:00Z')).toBeNull();
+  });
+});
+
+describe('shortName', () => {
+  it.each([
+    ['/tmp/demo/features_2.csv', 'features_2.csv'],
+    ['s3://bucket/models/', 'models'],
+    ['plain-id', 'plain-id'],
+    ['/', '/'],
+  ])('shows %s as %s', (name, short) => {
+    expect(shortName(name)).toBe(short);
   });
 });

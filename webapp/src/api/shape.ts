@@ -83,6 +83,13 @@ export function formatDuration(start: string | null, end: string | null): string
   return `${h} h ${Math.round((s % 3600) / 60)} min`;
 }
 
+/** What a graph node shows for a pointer: the last part of a path or URL; the full name is its tooltip. */
+export function shortName(name: string): string {
+  const trimmed = name.replace(/\/+$/, '');
+  const tail = trimmed.slice(trimmed.lastIndexOf('/') + 1);
+  return tail || name;
+}
+
 const POINTER_KINDS: Record<string, PointerKind> = { DATA: 'data', MODEL: 'model', ENDPOINT: 'endpoint' };
 
 function typedId(kind: string, raw: RawTrace['nodes'][number]): string {
@@ -119,7 +126,7 @@ export function toLineageGraph(raw: RawTrace, rootId: string, direction: Directi
     return {
       id,
       kind: POINTER_KINDS[(pointer?.pointerType ?? '').toUpperCase()] ?? 'unknown',
-      label: name,
+      label: shortName(name),
       level: n.level,
       outputId: name,
       flagged: pointer?.flag ?? false,

@@ -146,6 +146,12 @@ function CodeSnapshot({ runId }: { runId: number }) {
   );
 }
 
+function isEmpty(value: unknown): boolean {
+  if (value == null || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value).length === 0;
+}
+
 /** Everything about one run, as mltrace's `inspect` showed it, with flags and notes editable. */
 export function RunCard({ run, compact = false }: { run: Run; compact?: boolean }) {
   const duration = formatDuration(run.startTimestamp, run.endTimestamp);
@@ -223,7 +229,7 @@ export function RunCard({ run, compact = false }: { run: Run; compact?: boolean 
           </div>
           <section>
             <h3>Test results</h3>
-            {run.testResults == null ? (
+            {isEmpty(run.testResults) ? (
               <p className="muted">none</p>
             ) : (
               <pre className="code">{JSON.stringify(run.testResults, null, 2)}</pre>

@@ -60,7 +60,7 @@ export const RunNode = memo(function RunNode({ data }: NodeProps<FlowNode>) {
 export const PointerNode = memo(function PointerNode({ data }: NodeProps<FlowNode>) {
   const n = data.node;
   return (
-    <div className={classes(data, `io-node io-${n.kind}`)} data-node-id={n.id} title={n.label}>
+    <div className={classes(data, `io-node io-${n.kind}`)} data-node-id={n.id} title={n.outputId ?? n.label}>
       <Handles />
       <div className="gnode-kind">
         {n.flagged && <span className="flag-mark">⚑ </span>}

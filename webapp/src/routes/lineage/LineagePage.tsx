@@ -59,6 +59,8 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedPro
   const [openGroups, setOpenGroups] = useState<Set<string>>(new Set());
   const [fanOutCap, setFanOutCap] = useState(FAN_OUT_CAP);
   const [selected, setSelected] = useState<string | null>(null);
+  // The last node clicked: a shift-click draws the path from it, even after its card closed.
+  const [anchor, setAnchor] = useState<string | null>(null);
   const [pathEnds, setPathEnds] = useState<[string, string] | null>(null);
   const [query, setQuery] = useState('');
   const [matchIndex, setMatchIndex] = useState(0);
@@ -94,12 +96,13 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedPro
       setOpenGroups((s) => new Set(s).add(nodeId));
       return;
     }
-    if (withShift && selected && selected !== nodeId) {
-      setPathEnds([selected, nodeId]);
+    if (withShift && anchor && anchor !== nodeId) {
+      setPathEnds([anchor, nodeId]);
       return;
     }
     setPathEnds(null);
     setSelected(nodeId);
+    setAnchor(nodeId);
   };
 
   const toggleCollapse = (nodeId: string): void =>
