@@ -106,8 +106,10 @@ export const TESTS = [
       await page.locator('.react-flow__node', { hasText: 'featuregen' }).first().click();
       await page.getByRole('button', { name: 'Close' }).click();
       await page.locator('.gnode.root').click({ modifiers: ['Shift'] });
-      await page.locator('.react-flow__edge.lit').first().waitFor();
-      assert.ok((await page.locator('.react-flow__edge.lit').count()) >= 4);
+      await page.locator('.react-flow__edge.lit').first().waitFor({ state: 'attached' });
+      // featuregen -> its features -> inference -> the prediction (at least three hops).
+      assert.ok((await page.locator('.react-flow__edge.lit').count()) >= 3);
+      assert.ok((await page.locator('.gnode.lit').count()) >= 4);
       await shot('path');
       await page.getByRole('button', { name: 'Clear path' }).click();
       // Search within the graph.
