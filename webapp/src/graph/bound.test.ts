@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundGraph, expandStep, searchNodes } from './bound';
+import { boundGraph, describeBounds, expandStep, searchNodes } from './bound';
 import { chainTrace, flow, io, run } from './fixtures';
 import type { LineageGraph } from './model';
 
@@ -84,5 +84,26 @@ describe('expandStep', () => {
     expect(boundGraph(graph, { ...open, collapsed }).nodes.map((n) => n.id)).toEqual([
       'io:out', 'run:3', 'io:b', 'run:2', 'io:a', 'run:1',
     ]);
+  });
+});
+
+describe('describeBounds', () => {
+  const base = { truncated: false, depth: 3, side: 'upstream' as const, loaded: 10, drawn: 10, hidden: 0 };
+
+  it('says when the whole graph is shown', () => {
+    expect(describeBounds(base)).toBe('The whole upstream graph: 10 nodes.');
+  });
+
+  it('says when the server stopped at the depth bound', () => {
+    expect(describeBounds({ ...base, truncated: true })).toBe(
+      'Showing part of the graph: the server stopped at depth 3 and there is more upstream.',
+    );
+  });
+
+  it('says how many nodes are folded away, and both reasons together', () => {
+    expect(describeBounds({ ...base, side: 'downstream', truncated: true, drawn: 4, hidden: 6 })).toBe(
+      'Showing part of the graph: the server stopped at depth 3 and there is more downstream; ' +
+        '4 of 10 loaded nodes drawn, 6 folded into “+N more” or behind collapsed nodes.',
+    );
   });
 });

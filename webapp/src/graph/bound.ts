@@ -112,3 +112,24 @@ export function expandStep(graph: LineageGraph, collapsed: ReadonlySet<string>, 
   }
   return next;
 }
+
+export interface BoundsSummary {
+  /** The server stopped at the depth bound. */
+  truncated: boolean;
+  depth: number;
+  side: 'upstream' | 'downstream';
+  loaded: number;
+  drawn: number;
+  hidden: number;
+}
+
+/** One plain sentence on how much of the lineage the view shows. */
+export function describeBounds(s: BoundsSummary): string {
+  if (!s.truncated && s.hidden === 0) return `The whole ${s.side} graph: ${s.loaded} nodes.`;
+  const parts: string[] = [];
+  if (s.truncated) parts.push(`the server stopped at depth ${s.depth} and there is more ${s.side}`);
+  if (s.hidden > 0) {
+    parts.push(`${s.drawn} of ${s.loaded} loaded nodes drawn, ${s.hidden} folded into “+N more” or behind collapsed nodes`);
+  }
+  return `Showing part of the graph: ${parts.join('; ')}.`;
+}

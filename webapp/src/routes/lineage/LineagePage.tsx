@@ -4,7 +4,7 @@ import { useLoad } from '../../api/hooks';
 import type { Pointer } from '../../api/types';
 import { FlagToggle, RunCard } from '../../components/RunCard';
 import { ErrorState, Loading, NotFound } from '../../components/States';
-import { boundGraph, expandStep, searchNodes } from '../../graph/bound';
+import { boundGraph, describeBounds, expandStep, searchNodes } from '../../graph/bound';
 import { LineageView } from '../../graph/LineageView';
 import type { LineageGraph, LineageNode } from '../../graph/model';
 import { findPath } from '../../graph/path';
@@ -116,7 +116,7 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedPro
   const setDepth = (value: number): void =>
     navigate(mode === 'trace' ? { view: 'trace', outputId: id, depth: value } : { view: 'impact', id, depth: value });
 
-  const side = mode === 'trace' ? 'upstream' : 'downstream';
+  const side = mode === 'trace' ? ('upstream' as const) : ('downstream' as const);
   const partial = full.truncated || graph.hiddenCount > 0;
   const updatePointer = (p: Pointer): void =>
     setFull((g) => ({ ...g, nodes: g.nodes.map((n) => (n.outputId === p.name ? { ...n, flagged: p.flag } : n)) }));
@@ -158,36 +158,32 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedPro
         </div>
       </div>
       <div className={partial ? 'graph-notice partial' : 'graph-notice'} data-testid="graph-notice">
-        {partial ? (
-          <>
-            <strong>Showing part of the graph:</strong> {graph.nodes.filter((n) => n.kind !== 'group').length} of{' '}
-            {full.nodes.length} loaded nodes
-            {full.truncated && <>; the server stopped at depth {depth} and there is more {side}</>}
-            {graph.hiddenCount > 0 && <>; {graph.hiddenCount} folded into “+N more” or behind collapsed nodes</>}.{' '}
-            {graph.hiddenCount > 0 && (
-              <button
-                type="button"
-                className="linkish"
-                onClick={() => {
-                  setFanOutCap(Number.POSITIVE_INFINITY);
-                  setCollapsed(new Set());
-                }}
-              >
-                Show all {full.nodes.length} loaded nodes
-              </button>
-            )}{' '}
-            {full.truncated && (
-              <button type="button" className="linkish" onClick={() => setDepth(depth + 1)}>
-                Go one step further
-              </button>
-            )}
-          </>
-        ) : (
-          <>
-            The whole {side} graph: {full.nodes.length} nodes. Click a node for its card; shift-click a second node to
-            highlight the path between them.
-          </>
+        {describeBounds({
+          truncated: full.truncated,
+          depth,
+          side,
+          loaded: full.nodes.length,
+          drawn: graph.nodes.filter((n) => n.kind !== 'group').length,
+          hidden: graph.hiddenCount,
+        })}{' '}
+        {graph.hiddenCount > 0 && (
+          <button
+            type="button"
+            className="linkish"
+            onClick={() => {
+              setFanOutCap(Number.POSITIVE_INFINITY);
+              setCollapsed(new Set());
+            }}
+          >
+            Show all {full.nodes.length} loaded nodes
+          </button>
+        )}{' '}
+        {full.truncated && (
+          <button type="button" className="linkish" onClick={() => setDepth(depth + 1)}>
+            Go one step further
+          </button>
         )}
+        {!partial && <> Click a node for its card; shift-click a second node to highlight the path between them.</>}
         {path && !path.directed && <> The highlighted nodes are linked only through a shared neighbour.</>}
         {pathEnds && !path && <> No path links those two nodes.</>}
       </div>
