@@ -85,7 +85,7 @@ process.exit(failed.length ? 1 : 0);
 async function findDemoNames(stack) {
   const data = await stack.graphql(`{
     components { name tags }
-    runs(first: 100) { runs { id componentName outputs { name pointerType flag } inputs { name } } }
+    runs(first: 200) { runs { id componentName outputs { name pointerType flag } inputs { name } } }
     review { flaggedOutputs }
   }`);
   const runs = data.runs.runs;

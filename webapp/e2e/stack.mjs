@@ -58,6 +58,8 @@ export class Stack {
     this.neo4jStarted = true;
     this.run('neo4j', 'start', '--port', String(boltPort));
     this.run('db', 'upgrade');
+    // Twice: more history, and more runs than one page of `recent` holds.
+    this.run('demo');
     this.run('demo');
     // Writes (flag, notes) need an API token: the tests hand it to the app like a user would.
     console.log('$ mltrace-graph token create --name e2e');

@@ -29,8 +29,19 @@ export const TESTS = [
       await open(page, baseUrl);
       await page.getByTestId('run-row').first().waitFor();
       const firstId = Number(await page.getByTestId('run-row').first().locator('td').first().innerText());
-      assert.equal(firstId, Math.max(...demo.runIds));
+      assert.equal(firstId, demo.runIds[0]);
       await shot('list');
+      // Infinite scroll: the next pages load as the end of the list comes into view.
+      assert.ok(demo.runIds.length > 30, `the demo logged ${demo.runIds.length} runs, fewer than a page`);
+      for (let i = 0; i < 10 && !(await page.getByText(/That is every run/).count()); i++) {
+        await page.mouse.wheel(0, 5000);
+        await page.waitForTimeout(300);
+      }
+      assert.equal(await page.getByText(/That is every run/).innerText(), `That is every run (${demo.runIds.length}).`);
+      const ids = (await page.locator('[data-testid=run-row] td:first-child').allInnerTexts()).map(Number);
+      // Newest first by start time, the order the API pages in, each run once.
+      assert.deepEqual(ids, demo.runIds);
+      await shot('scrolled');
     },
   },
   {
@@ -70,6 +81,17 @@ export const TESTS = [
       assert.match(text, /inputs/i);
       assert.ok((await page.getByTestId('pointer').count()) > 1);
       await shot('card');
+      // Notes are editable and saved.
+      const note = `checked by the e2e suite ${Date.now()}`;
+      await page.getByLabel('Notes').fill(note);
+      await page.getByRole('button', { name: 'Save notes' }).click();
+      await page.getByText('saved', { exact: true }).waitFor();
+      await page.reload();
+      await page.getByTestId('run-card').waitFor();
+      assert.equal(await page.getByLabel('Notes').inputValue(), note);
+      // The code snapshot comes on demand.
+      await page.getByRole('button', { name: 'Show code snapshot' }).click();
+      await page.getByRole('heading', { name: 'Code snapshot' }).waitFor();
     },
   },
   {
