@@ -56,6 +56,10 @@ WEBAPP_SRC   := $(shell find webapp/src -type f 2>/dev/null) webapp/index.html w
 
 .PHONY: webapp webapp-test e2e
 
+# `make run` serves the built app at /; `make test` also runs the web app's unit tests.
+run: webapp
+test: webapp-test
+
 webapp: $(WEBAPP_BUILD) ## Build the web app (skipped when up to date)
 
 $(WEBAPP_DEPS): webapp/package.json webapp/package-lock.json
