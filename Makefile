@@ -6,11 +6,13 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: run test setup prereqs lint typecheck pytest neo4j-start neo4j-stop clean-venv
 
-run: setup ## Local Neo4j, schema, (server, web app, demo as they land); prints how to connect
+run: setup ## Local Neo4j, schema, a demo pipeline, then the server in the foreground (prints its URL)
 	$(BIN)/mltrace-graph neo4j start
 	$(BIN)/mltrace-graph db upgrade
+	$(BIN)/mltrace-graph demo
 	@echo
 	@echo "Neo4j is up. Connection: $$($(BIN)/mltrace-graph neo4j status --json)"
+	$(BIN)/mltrace-graph serve --host 127.0.0.1 --port $${MLTRACE_SERVER_PORT:-8080}
 
 test: setup lint typecheck pytest ## Every test suite, against a real Neo4j
 

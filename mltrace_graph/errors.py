@@ -59,3 +59,51 @@ class NotFoundError(MltraceGraphError, LookupError):
     """A run, output or component that was asked for does not exist."""
 
     http_status = 404
+
+
+class InvalidInputError(MltraceGraphError, ValueError):
+    """A request's payload is malformed; ``field`` names the part that is wrong."""
+
+    http_status = 400
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class AdhocQueryError(MltraceGraphError, ValueError):
+    """An ad hoc Cypher query does not parse, plan or run."""
+
+    http_status = 400
+
+
+class CypherRefusedError(MltraceGraphError):
+    """An ad hoc Cypher query would write or reach outside the graph, so it was refused."""
+
+    http_status = 403
+
+
+class QueryTimeoutError(MltraceGraphError):
+    """A query ran longer than its time budget and was stopped."""
+
+    http_status = 408
+
+
+class AuthenticationError(MltraceGraphError):
+    """A request needs an API token and had none, or an unknown or revoked one."""
+
+    http_status = 401
+
+
+class RemoteServerError(MltraceGraphError):
+    """The mltrace-graph server could not be reached or refused a request."""
+
+    http_status = 502
+
+
+class StaleRunWarning(UserWarning):
+    """A logged run depends on an old run, or on one that has fresher runs (mltrace's staleness)."""
+
+
+class SpooledRunWarning(UserWarning):
+    """Neo4j was unreachable, so runs wait in the local spool for ``mltrace-graph sync``."""

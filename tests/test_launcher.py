@@ -13,7 +13,12 @@ from click.testing import CliRunner
 from mltrace_graph import config, launcher
 from mltrace_graph.cli import main
 from mltrace_graph.config import Settings
-from mltrace_graph.errors import DatabaseAuthError, DatabaseUnavailableError, PortInUseError
+from mltrace_graph.errors import (
+    DatabaseAuthError,
+    DatabaseUnavailableError,
+    PortInUseError,
+    PrerequisiteError,
+)
 from mltrace_graph.store.connection import Database, close_drivers
 
 
@@ -39,6 +44,12 @@ def test_stop_then_start_keeps_every_node(tmp_path: Path, monkeypatch: pytest.Mo
         assert oct(password_file.stat().st_mode & 0o777) == "0o600"
         again = launcher.start(cfg)
         assert (again.pid, again.uri) == (first.pid, first.uri), "start while running is a no-op"
+        monkeypatch.setenv("MLTRACE_HOME", str(cfg.home))
+        cli_start = CliRunner().invoke(main, ["neo4j", "start"])
+        assert cli_start.exit_code == 0
+        assert cli_start.output == f"Neo4j is already running at {first.uri} (pid {first.pid}).\n"
+        cli_status = CliRunner().invoke(main, ["neo4j", "status"])
+        assert cli_status.output.startswith(f"running  {first.uri}  pid {first.pid}\n")
         db = Database(Settings(uri=first.uri, password=config.local_password(cfg.home)))
         db.write("UNWIND range(1, 250) AS i CREATE (:Keep {i: i})")
         close_drivers()
@@ -115,3 +126,33 @@ def test_cli_rejects_an_out_of_range_port_as_usage_error() -> None:
     result = CliRunner().invoke(main, ["neo4j", "start", "--port", "70000"])
     assert result.exit_code == 2
     assert "70000" in result.output
+
+
+def _fake_java_home(tmp_path: Path, version_line: str) -> Path:
+    """A JAVA_HOME whose java prints a chosen version: the process edge we cannot vary here."""
+    bin_dir = tmp_path / "jdk" / "bin"
+    bin_dir.mkdir(parents=True)
+    java = bin_dir / "java"
+    java.write_text(f"#!/bin/sh\necho '{version_line}' >&2\n")
+    java.chmod(0o755)
+    return tmp_path / "jdk"
+
+
+def test_java_older_than_17_is_refused_with_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JAVA_HOME", str(_fake_java_home(tmp_path, 'openjdk version "11.0.2"')))
+    with pytest.raises(PrerequisiteError, match=r"is Java 11; .* needs Java 17 or 21"):
+        launcher.start(_cfg(tmp_path))
+
+
+def test_missing_maven_is_refused_with_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = launcher.LauncherConfig(home=tmp_path / "home", cache=tmp_path / "empty-cache")
+    java_dir = Path(launcher.local.java_executable()).resolve().parent
+    monkeypatch.setenv("PATH", str(java_dir))
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    with pytest.raises(PrerequisiteError, match=r"Maven is needed .* \(apt-get install maven\)"):
+        launcher.prepare(cfg)
+    assert not cfg.lib_dir.exists()

@@ -76,6 +76,11 @@ class ComponentRun:
         self.params: dict[str, Any] = {}
         self.metrics: dict[str, float] = {}
         self.owner: str | None = None
+        # Component metadata a decorated run carries, so one write also creates or
+        # updates its component (None: leave the component as it is).
+        self.component_description: str | None = None
+        self.component_tags: list[str] = []
+        self.metric_steps: dict[str, list[tuple[int, float]]] = {}
 
     # --- mltrace's documented properties and methods --------------------------------------
 
@@ -145,6 +150,30 @@ class ComponentRun:
             if name not in self.dependencies:
                 self.dependencies.append(name)
 
+    # --- MLflow-style parameters and metrics ----------------------------------------------
+
+    def log_param(self, key: str, value: Any) -> None:
+        """Records a parameter of this run (a hyperparameter, a setting)."""
+        validate_name(key, "param key")
+        self.params[key] = value
+
+    def log_metric(self, key: str, value: float, step: int | None = None) -> None:
+        """Records a metric; with ``step``, keeps every step and the latest value."""
+        validate_name(key, "metric key")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(
+                f"metric {key!r} must be a number, got {type(value).__name__}: {value!r}"
+            )
+        if step is not None and (isinstance(step, bool) or not isinstance(step, int)):
+            raise TypeError(f"step of metric {key!r} must be an int, got {step!r}")
+        if step is None:
+            self.metrics[key] = float(value)
+            return
+        steps = self.metric_steps.setdefault(key, [])
+        steps.append((step, float(value)))
+        steps.sort(key=lambda pair: pair[0])
+        self.metrics[key] = steps[-1][1]
+
     @property
     def duration_seconds(self) -> float | None:
         if self._start_timestamp is None or self._end_timestamp is None:
@@ -169,6 +198,7 @@ class ComponentRun:
             "test_results": self.test_results,
             "params": self.params,
             "metrics": self.metrics,
+            "metric_steps": {k: [list(p) for p in v] for k, v in self.metric_steps.items()},
         }
 
     def __repr__(self) -> str:

@@ -41,6 +41,13 @@ CALL (fresh, base) {
   WITH fresh[i] AS row, base + i + 1 AS run_id
   MERGE (c:Component {name: row.component_name})
     ON CREATE SET c.owner = '', c.description = '', c.created_at = datetime()
+  FOREACH (info IN CASE WHEN row.component IS NULL THEN [] ELSE [row.component] END |
+    SET c.owner = CASE WHEN info.owner = '' THEN c.owner ELSE info.owner END,
+        c.description = CASE WHEN info.description = '' THEN c.description
+                             ELSE info.description END
+    FOREACH (tag_name IN info.tags |
+      MERGE (t:Tag {name: tag_name})
+      MERGE (c)-[:TAGGED]->(t)))
   CREATE (r:ComponentRun {uid: row.uid, id: run_id})
   SET r += row.props,
       r.component_name = row.component_name,
@@ -65,10 +72,10 @@ CALL (fresh, base) {
   }
   CALL (r, row) {
     WITH r, row WHERE row.dependencies_from_inputs
-    MATCH (r)-[:CONSUMED]->(:IOPointer)<-[:PRODUCED]-(producer:ComponentRun)
+    MATCH (r)-[:CONSUMED]->(input:IOPointer)<-[:PRODUCED]-(producer:ComponentRun)
     WHERE producer.id < r.id
-    WITH r, producer ORDER BY producer.id DESC
-    WITH r, head(collect(producer)) AS latest
+    WITH r, input, producer ORDER BY producer.id DESC
+    WITH r, input, head(collect(producer)) AS latest
     MERGE (r)-[:DEPENDS_ON]->(latest)
   }
   CALL (r, row) {
@@ -149,14 +156,23 @@ def run_to_row(
         "test_results": json.dumps(run.test_results, default=str),
         "params": json.dumps(run.params, default=str, sort_keys=True),
         "metrics": json.dumps(run.metrics, default=str, sort_keys=True),
+        "metric_steps": json.dumps(run.metric_steps, sort_keys=True),
     }
     for key, value in run.params.items():
         props[f"param.{key}"] = _plain(value)
     for key, value in run.metrics.items():
         props[f"metric.{key}"] = value
+    component = None
+    if run.owner or run.component_description or run.component_tags:
+        component = {
+            "owner": run.owner or "",
+            "description": run.component_description or "",
+            "tags": list(run.component_tags),
+        }
     return {
         "uid": run.uid,
         "component_name": run.component_name,
+        "component": component,
         "start_timestamp": run.start_timestamp,
         "end_timestamp": run.end_timestamp,
         "props": props,
@@ -198,12 +214,22 @@ def record_runs(
         )
         for run in runs
     ]
-    result = {row["uid"]: row for row in db.write(RECORD_RUNS, runs=rows)}
+    result = write_rows(db, rows)
     for run in runs:
         written = result[run.uid]
         run.id = int(written["id"])
         run.stale = list(written["stale"])
         run.dependency_ids = sorted(int(i) for i in written["dependency_ids"])
+
+
+def write_rows(db: Database, rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Writes rows made by ``run_to_row`` in one round trip; results keyed by uid.
+
+    The spool keeps rows rather than runs, so replaying it goes through here too.
+    """
+    if not rows:
+        return {}
+    return {row["uid"]: row for row in db.write(RECORD_RUNS, runs=list(rows))}
 
 
 def _native(value: Any) -> datetime | None:
@@ -246,6 +272,10 @@ def run_from_record(record: dict[str, Any]) -> ComponentRun:
     run.test_results = json.loads(props.get("test_results") or "[]")
     run.params = json.loads(props.get("params") or "{}")
     run.metrics = json.loads(props.get("metrics") or "{}")
+    run.metric_steps = {
+        key: [(int(step), float(value)) for step, value in pairs]
+        for key, pairs in json.loads(props.get("metric_steps") or "{}").items()
+    }
     run.owner = record.get("owner")
     return run
 

@@ -1,0 +1,1 @@
+"""The GraphQL API: types, resolvers over the store, the schema and its Flask view."""

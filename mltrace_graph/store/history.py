@@ -1,0 +1,337 @@
+"""Browsing reads: a component's history, recent runs with paging, components, tags, pointers.
+
+Each function is one round trip entered through an index: runs by ``id`` (unique),
+components and tags by ``name`` (unique), a component's history by the composite
+``(component_name, start_timestamp)`` index, recent runs by ``start_timestamp``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from mltrace_graph.entities.component_run import ComponentRun, to_utc
+from mltrace_graph.entities.io_pointer import IOPointer, infer_pointer_type, validate_name
+from mltrace_graph.errors import NotFoundError
+from mltrace_graph.store.connection import Database
+from mltrace_graph.store.runs import RUN_PROJECTION, run_from_record
+
+# mltrace's defaults for get_history's date bounds (year 1 to year 9999).
+EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ComponentInfo:
+    """What the store knows about a component (the entity class is built from this)."""
+
+    name: str
+    owner: str = ""
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    created_at: datetime | None = None
+    run_count: int = 0
+    last_run_id: int | None = None
+    last_run_start: datetime | None = None
+
+
+def _limit(limit: int, name: str = "limit") -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"{name} must be a positive int, got {limit!r}")
+    return limit
+
+
+def _when(value: datetime | str | None, default: datetime, name: str) -> datetime:
+    """Accepts datetimes and ISO strings (mltrace took both); naive means local time."""
+    if value is None:
+        return default
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                f"{name} must be a datetime or an ISO date string, got {value!r}"
+            ) from None
+    if value.tzinfo is None and value.year in (1, 9999):
+        return value.replace(tzinfo=UTC)  # the extreme defaults cannot be shifted to UTC
+    return to_utc(value, name)
+
+
+def _native(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    native = value.to_native() if hasattr(value, "to_native") else value
+    return native.astimezone(UTC) if isinstance(native, datetime) else None
+
+
+GET_RUN = (
+    """
+MATCH (r:ComponentRun {id: $run_id})-[:RUN_OF]->(c:Component)
+RETURN """
+    + RUN_PROJECTION
+    + """ AS record
+"""
+)
+
+
+def component_run(db: Database, run_id: int) -> ComponentRun:
+    """One run by id, with its pointers, dependencies, owner, params and metrics.
+
+    Raises:
+        NotFoundError: no run has this id.
+    """
+    if isinstance(run_id, bool) or not isinstance(run_id, int):
+        raise TypeError(f"run_id must be an int, got {type(run_id).__name__}: {run_id!r}")
+    rows = db.read(GET_RUN, run_id=run_id)
+    if not rows:
+        raise NotFoundError(f"no run {run_id}")
+    return run_from_record(rows[0]["record"])
+
+
+# The composite index serves both the equality and the range. The hint matters: once the
+# graph has many runs the planner otherwise picks the start_timestamp index and filters.
+HISTORY = (
+    """
+MATCH (c:Component {name: $name})
+CALL (c) {
+  MATCH (r:ComponentRun {component_name: c.name})
+  USING INDEX r:ComponentRun(component_name, start_timestamp)
+  WHERE r.start_timestamp >= $lower AND r.start_timestamp <= $upper
+  WITH r ORDER BY r.start_timestamp DESC, r.id DESC LIMIT $limit
+  RETURN collect("""
+    + RUN_PROJECTION
+    + """) AS runs
+}
+RETURN runs
+"""
+)
+
+
+def history(
+    db: Database,
+    component_name: str,
+    limit: int = 10,
+    date_lower: datetime | str | None = None,
+    date_upper: datetime | str | None = None,
+) -> list[ComponentRun]:
+    """The newest runs of a component, newest first, started within the bounds (inclusive).
+
+    Raises:
+        NotFoundError: no component has this name.
+    """
+    rows = db.read(
+        HISTORY,
+        name=component_name,
+        limit=_limit(limit),
+        lower=_when(date_lower, EARLIEST, "date_lower"),
+        upper=_when(date_upper, LATEST, "date_upper"),
+    )
+    if not rows:
+        raise NotFoundError(f"no component named {component_name}")
+    return [run_from_record(record) for record in rows[0]["runs"]]
+
+
+# Paging is by a cursor: the run after which to continue, in (start, id) descending order.
+RECENT = (
+    """
+OPTIONAL MATCH (last:ComponentRun {id: $last_run_id})
+WITH last
+WHERE $last_run_id IS NULL OR last IS NOT NULL
+CALL (last) {
+  MATCH (r:ComponentRun)
+  WHERE r.start_timestamp <= coalesce(last.start_timestamp, $latest)
+    AND (last IS NULL OR r.start_timestamp < last.start_timestamp OR r.id < last.id)
+  WITH r ORDER BY r.start_timestamp DESC, r.id DESC LIMIT $limit
+  MATCH (r)-[:RUN_OF]->(c:Component)
+  RETURN collect("""
+    + RUN_PROJECTION
+    + """) AS runs
+}
+RETURN runs
+"""
+)
+
+
+def recent_runs(
+    db: Database, limit: int = 20, last_run_id: int | None = None
+) -> list[ComponentRun]:
+    """The most recently started runs across components, newest first.
+
+    Pass the last id of one page as ``last_run_id`` to get the next page.
+
+    Raises:
+        NotFoundError: ``last_run_id`` is not a run.
+    """
+    rows = db.read(RECENT, limit=_limit(limit), last_run_id=last_run_id, latest=LATEST)
+    if not rows:
+        raise NotFoundError(f"no run {last_run_id}")
+    return [run_from_record(record) for record in rows[0]["runs"]]
+
+
+RECENT_IDS = """
+OPTIONAL MATCH (last:ComponentRun {id: $last_run_id})
+WITH last
+WHERE $last_run_id IS NULL OR last IS NOT NULL
+CALL (last) {
+  MATCH (r:ComponentRun)
+  WHERE r.start_timestamp <= coalesce(last.start_timestamp, $latest)
+    AND (last IS NULL OR r.start_timestamp < last.start_timestamp OR r.id < last.id)
+  WITH r ORDER BY r.start_timestamp DESC, r.id DESC LIMIT $limit
+  RETURN collect(r.id) AS ids
+}
+RETURN ids
+"""
+
+
+def recent_run_ids(db: Database, limit: int = 5, last_run_id: int | None = None) -> list[int]:
+    """Ids of the most recently started runs, newest first, paged like ``recent_runs``."""
+    rows = db.read(RECENT_IDS, limit=_limit(limit), last_run_id=last_run_id, latest=LATEST)
+    if not rows:
+        raise NotFoundError(f"no run {last_run_id}")
+    return [int(i) for i in rows[0]["ids"]]
+
+
+_COMPONENT_PROJECTION = """
+{name: c.name, owner: c.owner, description: c.description, created_at: c.created_at,
+ tags: COLLECT { MATCH (c)-[:TAGGED]->(t:Tag) RETURN t.name ORDER BY t.name },
+ run_count: COUNT { (c)<-[:RUN_OF]-(:ComponentRun) },
+ last_run: COLLECT { MATCH (r:ComponentRun)
+                     USING INDEX r:ComponentRun(component_name, start_timestamp)
+                     WHERE r.component_name = c.name AND r.start_timestamp IS NOT NULL
+                     RETURN r {.id, .start_timestamp}
+                     ORDER BY r.start_timestamp DESC, r.id DESC LIMIT 1 }}
+"""
+
+GET_COMPONENT = (
+    """
+MATCH (c:Component {name: $name})
+RETURN """
+    + _COMPONENT_PROJECTION
+    + """ AS component
+"""
+)
+
+COMPONENTS_BY_TAG = (
+    """
+MATCH (:Tag {name: $tag})<-[:TAGGED]-(c:Component)
+WHERE $owner IS NULL OR c.owner = $owner
+RETURN """
+    + _COMPONENT_PROJECTION
+    + """ AS component ORDER BY c.name
+"""
+)
+
+COMPONENTS_BY_OWNER = (
+    """
+MATCH (c:Component {owner: $owner})
+RETURN """
+    + _COMPONENT_PROJECTION
+    + """ AS component ORDER BY c.name
+"""
+)
+
+# Listing every component is the one deliberate label scan: the answer is every component.
+ALL_COMPONENTS = (
+    """
+MATCH (c:Component)
+RETURN """
+    + _COMPONENT_PROJECTION
+    + """ AS component ORDER BY c.name
+"""
+)
+
+
+def _component(row: dict[str, Any]) -> ComponentInfo:
+    last = row["last_run"][0] if row["last_run"] else None
+    return ComponentInfo(
+        name=row["name"],
+        owner=row.get("owner") or "",
+        description=row.get("description") or "",
+        tags=list(row["tags"]),
+        created_at=_native(row.get("created_at")),
+        run_count=int(row["run_count"]),
+        last_run_id=None if last is None else int(last["id"]),
+        last_run_start=None if last is None else _native(last["start_timestamp"]),
+    )
+
+
+def component(db: Database, name: str) -> ComponentInfo:
+    """A component's owner, description, tags and run count.
+
+    Raises:
+        NotFoundError: no component has this name.
+    """
+    rows = db.read(GET_COMPONENT, name=name)
+    if not rows:
+        raise NotFoundError(f"no component named {name}")
+    return _component(rows[0]["component"])
+
+
+def components(
+    db: Database, tag: str | None = None, owner: str | None = None
+) -> list[ComponentInfo]:
+    """Components with this tag and/or owner (empty or None means any), sorted by name."""
+    tag, owner = tag or None, owner or None
+    if tag is not None:
+        rows = db.read(COMPONENTS_BY_TAG, tag=tag, owner=owner)
+    elif owner is not None:
+        rows = db.read(COMPONENTS_BY_OWNER, owner=owner)
+    else:
+        rows = db.read(ALL_COMPONENTS)
+    return [_component(row["component"]) for row in rows]
+
+
+ALL_TAGS = """
+MATCH (t:Tag)
+RETURN t.name AS name ORDER BY name
+"""
+
+
+def tags(db: Database) -> list[str]:
+    """Every tag name, sorted."""
+    return [str(row["name"]) for row in db.read(ALL_TAGS)]
+
+
+GET_POINTER = """
+MATCH (p:IOPointer {name: $name})
+RETURN p {.*} AS pointer
+"""
+
+# MERGE on the unique name: a retried or concurrent call creates the pointer once.
+GET_OR_CREATE_POINTER = """
+MERGE (p:IOPointer {name: $name})
+  ON CREATE SET p.value = $value, p.pointer_type = $pointer_type, p.flag = false,
+                p.created_at = datetime()
+RETURN p {.*} AS pointer
+"""
+
+
+def io_pointer(db: Database, name: str, value: Any = None, create: bool = True) -> IOPointer:
+    """A pointer by name; created (with ``value``) when missing and ``create`` is true.
+
+    Raises:
+        NotFoundError: the pointer does not exist and ``create`` is false.
+    """
+    validate_name(name)
+    if create:
+        plain = (
+            value if value is None or isinstance(value, str | int | float | bool) else repr(value)
+        )
+        rows = db.write(
+            GET_OR_CREATE_POINTER,
+            name=name,
+            value=plain,
+            pointer_type=infer_pointer_type(name).value,
+        )
+    else:
+        rows = db.read(GET_POINTER, name=name)
+        if not rows:
+            raise NotFoundError(f"no output named {name}")
+    props = rows[0]["pointer"]
+    return IOPointer(
+        props["name"],
+        value=props.get("value") or "",
+        pointer_type=props.get("pointer_type") or None,
+        flag=bool(props.get("flag")),
+    )

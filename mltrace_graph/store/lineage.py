@@ -1,0 +1,451 @@
+"""Lineage reads: backtrace (upstream), the flat trace graph, impact (downstream), flagging it.
+
+Every query here walks ``DEPENDS_ON`` with ``MATCH p = (a)-[:DEPENDS_ON*0..N]->(b)`` followed
+by ``min(length(p))`` grouped by the end node. Neo4j 5.26 plans exactly that shape as
+``VarLengthExpand(Pruning,BFS,All)``: a breadth-first search that reaches each run once and
+reports its shortest distance, so a diamond-shaped pipeline costs its number of runs, not its
+number of paths. Two look-alikes are slower and are avoided on purpose (measured on 5.26):
+
+* ``SHORTEST 1 (a)-[:DEPENDS_ON]->*(b)`` with ``b`` unbound timed out on a 40-layer diamond
+  (it keeps one partition per end node but still explores every path to it);
+* a ``WHERE length(p) <= $max`` filter instead of a literal upper bound turns the pruning BFS
+  back into a plain ``VarLengthExpand(All)`` that enumerates paths.
+
+So the depth bound is written into the query as a validated int literal (see ``_bounded``).
+``tests/store/test_plans.py`` asserts the operator with ``PROFILE``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, LiteralString
+
+from mltrace_graph.entities.component_run import ComponentRun
+from mltrace_graph.errors import NotFoundError
+from mltrace_graph.store.connection import Database
+from mltrace_graph.store.runs import RUN_PROJECTION, run_from_record
+
+# The default cap on runs in a trace or impact graph: the UI cannot draw much more.
+DEFAULT_MAX_NODES = 5000
+_UNBOUNDED = 2**31 - 1
+_BOUND = "$$DEPTH$$"
+
+
+@dataclass(frozen=True)
+class TraceNode:
+    """A run or an IO pointer in a trace graph, with its hop level from the start.
+
+    ``id`` is typed and parseable: ``run:<id>`` or ``io:<name>``. Run fields are ``None`` on
+    pointer nodes and pointer fields are ``None``/``False`` on run nodes.
+    """
+
+    id: str
+    kind: str  # "run" | "io"
+    level: int
+    label: str
+    run_id: int | None = None
+    component_name: str | None = None
+    status: str | None = None
+    stale: tuple[str, ...] = ()
+    start_timestamp: datetime | None = None
+    end_timestamp: datetime | None = None
+    pointer_name: str | None = None
+    pointer_type: str | None = None
+    value: str | None = None
+    flag: bool = False
+
+
+@dataclass(frozen=True)
+class TraceEdge:
+    """A graph edge in its stored direction: run->pointer (CONSUMED, PRODUCED), run->run."""
+
+    source: str
+    target: str
+    type: str  # "CONSUMED" | "PRODUCED" | "DEPENDS_ON"
+
+
+@dataclass(frozen=True)
+class TraceGraph:
+    """A flat lineage graph: each node once, edges between kept nodes, levels for layout.
+
+    ``truncated`` is true when ``max_depth`` or ``max_nodes`` left some reachable run out.
+    ``direction`` is ``"upstream"`` for a trace and ``"downstream"`` for an impact.
+    """
+
+    root: str
+    direction: str
+    nodes: list[TraceNode] = field(default_factory=list)
+    edges: list[TraceEdge] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def runs(self) -> list[TraceNode]:
+        return [n for n in self.nodes if n.kind == "run"]
+
+    @property
+    def pointers(self) -> list[TraceNode]:
+        return [n for n in self.nodes if n.kind == "io"]
+
+
+def run_node_id(run_id: int) -> str:
+    return f"run:{run_id}"
+
+
+def pointer_node_id(name: str) -> str:
+    return f"io:{name}"
+
+
+def check_depth(max_depth: int | None, name: str = "max_depth") -> int | None:
+    """Depth bounds end up as Cypher literals, so only plain non-negative ints pass."""
+    if max_depth is None:
+        return None
+    if isinstance(max_depth, bool) or not isinstance(max_depth, int) or max_depth < 0:
+        raise ValueError(f"{name} must be a non-negative int or None, got {max_depth!r}")
+    return max_depth
+
+
+def _bounded(template: LiteralString, bound: int | None) -> LiteralString:
+    """Writes a var-length upper bound into the query (a validated int, never user text)."""
+    text = "" if bound is None else str(int(bound))
+    return template.replace(_BOUND, text)  # mypy reads LiteralString as str
+
+
+# The latest producer of the output (by start time, then id) is level 0; then its
+# dependencies, each once at its shortest distance. One row when the output exists.
+BACKTRACE = (
+    """
+MATCH (out:IOPointer {name: $output})
+CALL (out) {
+  MATCH (out)<-[:PRODUCED]-(r0:ComponentRun)
+  WITH r0 ORDER BY r0.start_timestamp DESC, r0.id DESC LIMIT 1
+  MATCH p = (r0)-[:DEPENDS_ON*0..$$DEPTH$$]->(r:ComponentRun)
+  WITH r, min(length(p)) AS level
+  ORDER BY level, r.id DESC
+  MATCH (r)-[:RUN_OF]->(c:Component)
+  RETURN collect({level: level, record: """
+    + RUN_PROJECTION
+    + """}) AS runs
+}
+RETURN runs
+"""
+)
+
+# Reached runs are sorted by level and cut at $max_nodes + 1 so the caller can tell a
+# truncated graph from a complete one; the expansion bound is max_depth + 1 for the same
+# reason. Then, per kept run, what the graph needs to draw it and its edges.
+_GRAPH_TAIL = """
+  ORDER BY level, r.id DESC
+  LIMIT $max_nodes + 1
+  RETURN collect({run: r, level: level}) AS reached
+}
+WITH start, reached, [x IN reached WHERE x.level <= $max_depth] AS kept
+WITH start, size(kept) < size(reached) OR size(kept) > $max_nodes AS truncated,
+     kept[..$max_nodes] AS kept
+CALL (kept) {
+  UNWIND kept AS x
+  WITH x.run AS r, x.level AS level
+  RETURN collect({
+    level: level,
+    run: r {.id, .component_name, .status, .stale, .start_timestamp, .end_timestamp},
+    inputs: [(r)-[:CONSUMED]->(p:IOPointer) | p {.name, .value, .pointer_type, .flag}],
+    outputs: [(r)-[:PRODUCED]->(p:IOPointer) | p {.name, .value, .pointer_type, .flag}],
+    depends_on: [(r)-[:DEPENDS_ON]->(d:ComponentRun) | d.id]}) AS runs
+}
+RETURN start {.*} AS start, truncated, runs
+"""
+
+TRACE_GRAPH = (
+    """
+MATCH (start:IOPointer {name: $output})
+CALL (start) {
+  MATCH (start)<-[:PRODUCED]-(r0:ComponentRun)
+  WITH r0 ORDER BY r0.start_timestamp DESC, r0.id DESC LIMIT 1
+  MATCH p = (r0)-[:DEPENDS_ON*0..$$DEPTH$$]->(r:ComponentRun)
+  WITH r, min(length(p)) AS level
+"""
+    + _GRAPH_TAIL
+)
+
+IMPACT_OF_RUN = (
+    """
+MATCH (start:ComponentRun {id: $run_id})
+CALL (start) {
+  MATCH p = (start)<-[:DEPENDS_ON*0..$$DEPTH$$]-(r:ComponentRun)
+  WITH r, min(length(p)) AS level
+"""
+    + _GRAPH_TAIL
+)
+
+# From a pointer: the runs that consumed it are level 1 (the pointer is level 0).
+IMPACT_OF_OUTPUT = (
+    """
+MATCH (start:IOPointer {name: $output})
+CALL (start) {
+  MATCH (start)<-[:CONSUMED]-(c0:ComponentRun)
+  MATCH p = (c0)<-[:DEPENDS_ON*0..$$DEPTH$$]-(r:ComponentRun)
+  WITH r, min(length(p)) + 1 AS level
+"""
+    + _GRAPH_TAIL
+)
+
+# Flags every output of the impacted runs (and the starting pointer) in one write.
+FLAG_IMPACT_OF_RUN = """
+MATCH (start:ComponentRun {id: $run_id})
+CALL (start) {
+  MATCH p = (start)<-[:DEPENDS_ON*0..$$DEPTH$$]-(r:ComponentRun)
+  WITH DISTINCT r
+  MATCH (r)-[:PRODUCED]->(o:IOPointer)
+  WITH DISTINCT o
+  SET o.flag = true
+  RETURN collect(o.name) AS flagged
+}
+RETURN flagged
+"""
+
+FLAG_IMPACT_OF_OUTPUT = """
+MATCH (start:IOPointer {name: $output})
+CALL (start) {
+  OPTIONAL MATCH (start)<-[:CONSUMED]-(c0:ComponentRun)
+  OPTIONAL MATCH (c0)<-[:DEPENDS_ON*0..$$DEPTH$$]-(r:ComponentRun)
+  WITH DISTINCT r
+  OPTIONAL MATCH (r)-[:PRODUCED]->(o:IOPointer)
+  WITH DISTINCT o WHERE o IS NOT NULL
+  SET o.flag = true
+  RETURN collect(o.name) AS flagged
+}
+SET start.flag = true
+RETURN [start.name] + [name IN flagged WHERE name <> start.name] AS flagged
+"""
+
+
+def _native(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    native = value.to_native() if hasattr(value, "to_native") else value
+    return native.astimezone(UTC) if isinstance(native, datetime) else None
+
+
+def backtrace(
+    db: Database, output_id: str, max_depth: int | None = None
+) -> list[tuple[int, ComponentRun]]:
+    """The runs an output depends on, each once at its shortest distance, in one query.
+
+    Level 0 is the latest run (by start time) that produced ``output_id``; level n holds
+    the runs n ``DEPENDS_ON`` hops upstream of it. Runs are ordered by level, then by id
+    descending. A pointer nothing produced (a raw input) has an empty backtrace.
+
+    Raises:
+        NotFoundError: no pointer is named ``output_id``.
+    """
+    bound = check_depth(max_depth)
+    rows = db.read(_bounded(BACKTRACE, bound), output=output_id)
+    if not rows:
+        raise NotFoundError(f"no output named {output_id}")
+    return [(int(item["level"]), run_from_record(item["record"])) for item in rows[0]["runs"]]
+
+
+def trace(
+    db: Database,
+    output_id: str,
+    max_depth: int | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> TraceGraph:
+    """The upstream lineage of an output as a flat graph (runs and pointers each once).
+
+    Runs carry their backtrace level; a pointer takes the level of the run in the graph
+    that produced it, or one more than its consumer's level when nothing in the graph
+    produced it (a raw input).
+
+    Raises:
+        NotFoundError: no pointer is named ``output_id``.
+    """
+    bound = check_depth(max_depth)
+    _check_max_nodes(max_nodes)
+    rows = db.read(
+        _bounded(TRACE_GRAPH, None if bound is None else bound + 1),
+        output=output_id,
+        max_depth=_UNBOUNDED if bound is None else bound,
+        max_nodes=max_nodes,
+    )
+    if not rows:
+        raise NotFoundError(f"no output named {output_id}")
+    return _assemble(rows[0], "upstream", pointer_node_id(output_id))
+
+
+def impact(
+    db: Database,
+    *,
+    run_id: int | None = None,
+    output_id: str | None = None,
+    max_depth: int | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> TraceGraph:
+    """Everything downstream of a run or a pointer: the runs it fed and their outputs.
+
+    From a run, that run is level 0 and the runs depending on it level 1, and so on. From a
+    pointer, the pointer is level 0 and the runs that consumed it level 1. Give exactly one
+    of ``run_id`` and ``output_id``.
+
+    Raises:
+        NotFoundError: the run or pointer does not exist.
+    """
+    bound = check_depth(max_depth)
+    _check_max_nodes(max_nodes)
+    params: dict[str, Any] = {
+        "max_depth": _UNBOUNDED if bound is None else bound,
+        "max_nodes": max_nodes,
+    }
+    if _start(run_id, output_id) == "run":
+        query = _bounded(IMPACT_OF_RUN, None if bound is None else bound + 1)
+        rows = db.read(query, run_id=run_id, **params)
+        if not rows:
+            raise NotFoundError(f"no run {run_id}")
+        return _assemble(rows[0], "downstream", run_node_id(int(run_id or 0)))
+    # Pointer start: consumers are level 1, so a path of length n reaches level n + 1.
+    query = _bounded(IMPACT_OF_OUTPUT, bound)
+    rows = db.read(query, output=output_id, **params)
+    if not rows:
+        raise NotFoundError(f"no output named {output_id}")
+    return _assemble(rows[0], "downstream", pointer_node_id(str(output_id)))
+
+
+def flag_impact(
+    db: Database,
+    *,
+    run_id: int | None = None,
+    output_id: str | None = None,
+    max_depth: int | None = None,
+) -> list[str]:
+    """Flags every output downstream of a run or pointer in one write; returns their names.
+
+    From a pointer, the pointer itself is flagged too. ``max_depth`` bounds the runs whose
+    outputs are flagged, with the same levels as ``impact``.
+
+    Raises:
+        NotFoundError: the run or pointer does not exist (nothing is flagged).
+    """
+    bound = check_depth(max_depth)
+    if _start(run_id, output_id) == "run":
+        rows = db.write(_bounded(FLAG_IMPACT_OF_RUN, bound), run_id=run_id)
+        if not rows:
+            raise NotFoundError(f"no run {run_id}")
+    else:
+        # Consumers are level 1, so max_depth d keeps paths of length d - 1 from them.
+        query = (
+            FLAG_POINTER
+            if bound == 0
+            else _bounded(FLAG_IMPACT_OF_OUTPUT, None if bound is None else bound - 1)
+        )
+        rows = db.write(query, output=output_id)
+        if not rows:
+            raise NotFoundError(f"no output named {output_id}")
+    return sorted(str(name) for name in rows[0]["flagged"])
+
+
+# flag_impact(output_id=..., max_depth=0): the pointer alone.
+FLAG_POINTER = """
+MATCH (start:IOPointer {name: $output})
+SET start.flag = true
+RETURN [start.name] AS flagged
+"""
+
+
+def _start(run_id: int | None, output_id: str | None) -> str:
+    if (run_id is None) == (output_id is None):
+        raise ValueError(
+            f"give exactly one of run_id and output_id, got run_id={run_id!r}, "
+            f"output_id={output_id!r}"
+        )
+    if run_id is not None:
+        if isinstance(run_id, bool) or not isinstance(run_id, int):
+            raise TypeError(f"run_id must be an int, got {type(run_id).__name__}: {run_id!r}")
+        return "run"
+    return "output"
+
+
+def _check_max_nodes(max_nodes: int) -> None:
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
+
+
+def _pointer_node(props: dict[str, Any], level: int) -> TraceNode:
+    value = props.get("value")
+    return TraceNode(
+        id=pointer_node_id(props["name"]),
+        kind="io",
+        level=level,
+        label=props["name"],
+        pointer_name=props["name"],
+        pointer_type=props.get("pointer_type"),
+        value=None if value is None else str(value),
+        flag=bool(props.get("flag")),
+    )
+
+
+def _assemble(row: dict[str, Any], direction: str, root: str) -> TraceGraph:
+    """Builds nodes and edges from per-run rows (pure Python; the query did the walking)."""
+    runs = row["runs"]
+    kept_ids = {int(item["run"]["id"]) for item in runs}
+    nodes: list[TraceNode] = []
+    edges: list[TraceEdge] = []
+    pointer_props: dict[str, dict[str, Any]] = {}
+    pointer_level: dict[str, int] = {}
+    start = row["start"]
+    if "name" in start:  # a pointer start: it is in the graph whatever else is
+        pointer_props[start["name"]] = start
+        pointer_level[start["name"]] = 0
+    for item in runs:
+        run, level = item["run"], int(item["level"])
+        nodes.append(
+            TraceNode(
+                id=run_node_id(int(run["id"])),
+                kind="run",
+                level=level,
+                label=run["component_name"],
+                run_id=int(run["id"]),
+                component_name=run["component_name"],
+                status=run.get("status") or "success",
+                stale=tuple(run.get("stale") or ()),
+                start_timestamp=_native(run.get("start_timestamp")),
+                end_timestamp=_native(run.get("end_timestamp")),
+            )
+        )
+        for dep in sorted(item["depends_on"]):
+            if int(dep) in kept_ids:
+                edges.append(TraceEdge(run_node_id(int(run["id"])), run_node_id(dep), "DEPENDS_ON"))
+    # Which pointers belong: upstream, every input of a kept run plus the traced output;
+    # downstream, every output of a kept run plus the starting pointer.
+    for item in runs:
+        for props in item["outputs"] if direction == "downstream" else item["inputs"]:
+            pointer_props.setdefault(props["name"], props)
+    produced: set[str] = set()
+    for item in runs:
+        run_id, level = int(item["run"]["id"]), int(item["level"])
+        for props in item["outputs"]:
+            if props["name"] in pointer_props:
+                name = props["name"]
+                edges.append(TraceEdge(run_node_id(run_id), pointer_node_id(name), "PRODUCED"))
+                pointer_level[name] = min(pointer_level.get(name, level), level)
+                produced.add(name)
+    for item in runs:
+        run_id, level = int(item["run"]["id"]), int(item["level"])
+        for props in item["inputs"]:
+            name = props["name"]
+            if name in pointer_props:
+                edges.append(TraceEdge(run_node_id(run_id), pointer_node_id(name), "CONSUMED"))
+                if name not in produced and name not in pointer_level:
+                    # Raw inputs sit one level beyond their nearest consumer.
+                    pointer_level[name] = level + 1
+                elif name not in produced:
+                    pointer_level[name] = min(pointer_level[name], level + 1)
+    for name in sorted(pointer_props, key=lambda n: (pointer_level.get(n, 0), n)):
+        nodes.append(_pointer_node(pointer_props[name], pointer_level.get(name, 0)))
+    edges.sort(key=lambda e: (e.type, e.source, e.target))
+    return TraceGraph(
+        root=root,
+        direction=direction,
+        nodes=nodes,
+        edges=edges,
+        truncated=bool(row["truncated"]),
+    )

@@ -1,0 +1,187 @@
+"""Flagging outputs and ranking the runs behind the flagged ones (coverage and Ochiai).
+
+"Output o depends on run r" means r is in ``backtrace(o)``: r is the latest producer of o or
+one of its transitive ``DEPENDS_ON`` ancestors. For every such run:
+
+* ``ef``: flagged outputs that depend on it (mltrace's count), and ``coverage = ef / F``
+  with ``F`` the number of flagged outputs;
+* ``ep``: unflagged outputs that depend on it;
+* ``ochiai = ef / sqrt(F * (ef + ep))``, the spectrum-based fault-localisation score that
+  stops blaming the upstream run that fed every output, good or bad.
+
+The whole ranking is one aggregation statement; each seed's ancestors and each candidate's
+descendants are walked with the pruning BFS (see ``lineage``), never path by path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from mltrace_graph.entities.component_run import ComponentRun
+from mltrace_graph.errors import NotFoundError
+from mltrace_graph.store.connection import Database
+from mltrace_graph.store.runs import RUN_PROJECTION, run_from_record
+
+RANKS = ("coverage", "ochiai")
+
+
+@dataclass(frozen=True)
+class Culprit:
+    """One run behind flagged outputs, with the numbers that rank it."""
+
+    run: ComponentRun
+    ef: int
+    ep: int
+    coverage: float
+    ochiai: float
+
+
+@dataclass(frozen=True)
+class Review:
+    """The flagged outputs (sorted by name) and the ranked runs behind them."""
+
+    flagged: list[str] = field(default_factory=list)
+    culprits: list[Culprit] = field(default_factory=list)
+    rank: str = "coverage"
+
+
+# Sets the flag of every named pointer, or of none when a name is unknown (then the
+# unknown names come back in ``missing``).
+SET_FLAGS = """
+UNWIND $names AS wanted
+OPTIONAL MATCH (p:IOPointer {name: wanted})
+WITH collect(p) AS found, collect(CASE WHEN p IS NULL THEN wanted END) AS missing
+CALL (found, missing) {
+  WITH found, missing WHERE size(missing) = 0
+  UNWIND found AS p
+  SET p.flag = $flag
+}
+RETURN missing, [p IN found | p.name] AS names
+"""
+
+# The flag index makes this a seek on flag = true, not a scan of every pointer.
+UNFLAG_ALL = """
+MATCH (p:IOPointer {flag: true})
+SET p.flag = false
+RETURN count(p) AS unflagged
+"""
+
+
+def _names(names: str | Sequence[str]) -> list[str]:
+    listed = [names] if isinstance(names, str) else list(names)
+    for name in listed:
+        if not isinstance(name, str):
+            raise TypeError(f"output ids must be str, got {type(name).__name__}: {name!r}")
+    return listed
+
+
+def flag_outputs(db: Database, names: str | Sequence[str]) -> list[str]:
+    """Flags pointers by name in one write (any pointer, whatever its value).
+
+    Raises:
+        NotFoundError: a name is not a pointer; then nothing is flagged.
+    """
+    return _set_flags(db, _names(names), True)
+
+
+def unflag_outputs(db: Database, names: str | Sequence[str]) -> list[str]:
+    """Clears the flag of pointers by name in one write.
+
+    Raises:
+        NotFoundError: a name is not a pointer; then nothing is changed.
+    """
+    return _set_flags(db, _names(names), False)
+
+
+def _set_flags(db: Database, names: list[str], flag: bool) -> list[str]:
+    if not names:
+        return []
+    row = db.write(SET_FLAGS, names=names, flag=flag)[0]
+    if row["missing"]:
+        raise NotFoundError(f"no output named {row['missing'][0]}")
+    return sorted({str(n) for n in row["names"]})
+
+
+def unflag_all(db: Database) -> int:
+    """Clears every flag; returns how many pointers were flagged."""
+    return int(db.write(UNFLAG_ALL)[0]["unflagged"])
+
+
+# Seeds: each flagged output's latest producer. Candidates: each seed's ancestors-or-self,
+# DISTINCT per (output, run) so the var-length expand is a pruning BFS. Aggregations over
+# no rows still give one row, so an empty review is one row of empty lists.
+_REVIEW_HEAD = """
+MATCH (flagged:IOPointer {flag: true})
+WITH collect(flagged) AS outputs
+CALL (outputs) {
+  UNWIND outputs AS o
+  MATCH (o)<-[:PRODUCED]-(r0:ComponentRun)
+  WITH o, r0 ORDER BY r0.start_timestamp DESC, r0.id DESC
+  WITH o, head(collect(r0)) AS r0
+  MATCH (r0)-[:DEPENDS_ON*0..]->(r:ComponentRun)
+  WITH DISTINCT o, r
+  WITH r, count(o) AS ef, size(outputs) AS total
+"""
+
+# Unflagged outputs that depend on r: outputs whose latest producer is r or a descendant.
+_REVIEW_EP = """
+  CALL (r) {
+    MATCH (r)<-[:DEPENDS_ON*0..]-(d:ComponentRun)
+    WITH DISTINCT d
+    MATCH (d)-[:PRODUCED]->(o:IOPointer)
+    WHERE NOT coalesce(o.flag, false)
+      AND NOT EXISTS {
+        MATCH (o)<-[:PRODUCED]-(later:ComponentRun)
+        WHERE later.start_timestamp > d.start_timestamp
+           OR (later.start_timestamp = d.start_timestamp AND later.id > d.id)
+      }
+    RETURN count(DISTINCT o) AS ep
+  }
+  WITH r, ef, ep, toFloat(ef) / total AS coverage,
+       toFloat(ef) / sqrt(toFloat(total) * (ef + ep)) AS ochiai
+"""
+
+_REVIEW_TAIL = (
+    """
+  LIMIT $limit
+  MATCH (r)-[:RUN_OF]->(c:Component)
+  RETURN collect({ef: ef, ep: ep, coverage: coverage, ochiai: ochiai, record: """
+    + RUN_PROJECTION
+    + """}) AS ranked
+}
+RETURN [o IN outputs | o.name] AS flagged, ranked
+"""
+)
+
+REVIEW_BY_COVERAGE = _REVIEW_HEAD + _REVIEW_EP + "  ORDER BY ef DESC, r.id DESC" + _REVIEW_TAIL
+
+REVIEW_BY_OCHIAI = (
+    _REVIEW_HEAD + _REVIEW_EP + "  ORDER BY ochiai DESC, ef DESC, r.id DESC" + _REVIEW_TAIL
+)
+
+
+def review(db: Database, rank: str = "coverage", limit: int | None = None) -> Review:
+    """Ranks the runs behind the flagged outputs, in one aggregation query.
+
+    ``rank="coverage"`` sorts by ``ef`` descending (ties: newer run id first), as mltrace's
+    ``review_flagged_outputs``; ``rank="ochiai"`` by the Ochiai score, then ``ef``, then id.
+    ``limit`` keeps the top runs only.
+    """
+    if rank not in RANKS:
+        raise ValueError(f"rank must be one of {', '.join(RANKS)}, got {rank!r}")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise ValueError(f"limit must be a positive int or None, got {limit!r}")
+    query = REVIEW_BY_OCHIAI if rank == "ochiai" else REVIEW_BY_COVERAGE
+    rows = db.read(query, limit=limit if limit is not None else 2**31 - 1)
+    culprits = [
+        Culprit(
+            run=run_from_record(item["record"]),
+            ef=int(item["ef"]),
+            ep=int(item["ep"]),
+            coverage=float(item["coverage"]),
+            ochiai=float(item["ochiai"]),
+        )
+        for item in rows[0]["ranked"]
+    ]
+    return Review(flagged=sorted(str(n) for n in rows[0]["flagged"]), culprits=culprits, rank=rank)
