@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -186,9 +187,20 @@ def test_git_hash_and_tags_come_from_the_working_directory(
     assert mltrace.get_git_tags() == []
 
 
-def test_git_hash_of_this_repository_is_logged_by_the_decorator(db: Database) -> None:
-    expected = mltrace.get_git_hash()
-    assert expected is not None and len(expected) == 40
+def test_git_hash_and_tags_of_the_repository_are_logged_by_the_decorator(
+    db: Database, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-C", str(repo)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "first"], check=True)
+    subprocess.run([*git, "tag", "v1.0"], check=True)
+    head = subprocess.run(
+        [*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    monkeypatch.chdir(repo)
+    assert (mltrace.get_git_hash(), mltrace.get_git_tags()) == (head, ["v1.0"])
 
     @mltrace.Component("git").run
     def step() -> None:
@@ -197,7 +209,8 @@ def test_git_hash_of_this_repository_is_logged_by_the_decorator(db: Database) ->
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         step()
-    assert get_runs(db, [1])[0].git_hash == expected
+    [run] = get_runs(db, [1])
+    assert (run.git_hash, run.git_tags) == (head, ["v1.0"])
 
 
 def test_db_uri_functions_follow_mltrace(db: Database) -> None:
