@@ -140,6 +140,7 @@ WITH last
 WHERE $last_run_id IS NULL OR last IS NOT NULL
 CALL (last) {
   MATCH (r:ComponentRun)
+  USING INDEX r:ComponentRun(start_timestamp)
   WHERE r.start_timestamp <= coalesce(last.start_timestamp, $latest)
     AND (last IS NULL OR r.start_timestamp < last.start_timestamp OR r.id < last.id)
   WITH r ORDER BY r.start_timestamp DESC, r.id DESC LIMIT $limit
@@ -175,6 +176,7 @@ WITH last
 WHERE $last_run_id IS NULL OR last IS NOT NULL
 CALL (last) {
   MATCH (r:ComponentRun)
+  USING INDEX r:ComponentRun(start_timestamp)
   WHERE r.start_timestamp <= coalesce(last.start_timestamp, $latest)
     AND (last IS NULL OR r.start_timestamp < last.start_timestamp OR r.id < last.id)
   WITH r ORDER BY r.start_timestamp DESC, r.id DESC LIMIT $limit

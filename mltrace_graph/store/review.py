@@ -63,6 +63,7 @@ RETURN missing, [p IN found | p.name] AS names
 # The flag index makes this a seek on flag = true, not a scan of every pointer.
 UNFLAG_ALL = """
 MATCH (p:IOPointer {flag: true})
+USING INDEX p:IOPointer(flag)
 SET p.flag = false
 RETURN count(p) AS unflagged
 """
@@ -113,6 +114,7 @@ def unflag_all(db: Database) -> int:
 # no rows still give one row, so an empty review is one row of empty lists.
 _REVIEW_HEAD = """
 MATCH (flagged:IOPointer {flag: true})
+USING INDEX flagged:IOPointer(flag)
 WITH collect(flagged) AS outputs
 CALL (outputs) {
   UNWIND outputs AS o
@@ -125,18 +127,19 @@ CALL (outputs) {
 """
 
 # Unflagged outputs that depend on r: outputs whose latest producer is r or a descendant.
+# Most outputs have one producer, and a degree count answers that without expanding.
 _REVIEW_EP = """
   CALL (r) {
     MATCH (r)<-[:DEPENDS_ON*0..]-(d:ComponentRun)
     WITH DISTINCT d
     MATCH (d)-[:PRODUCED]->(o:IOPointer)
     WHERE NOT coalesce(o.flag, false)
-      AND NOT EXISTS {
+      AND (COUNT { (o)<-[:PRODUCED]-() } = 1 OR NOT EXISTS {
         MATCH (o)<-[:PRODUCED]-(later:ComponentRun)
         WHERE later.start_timestamp > d.start_timestamp
            OR (later.start_timestamp = d.start_timestamp AND later.id > d.id)
-      }
-    RETURN count(DISTINCT o) AS ep
+      })
+    RETURN count(o) AS ep  // d is distinct and the latest producer: no duplicates
   }
   WITH r, ef, ep, toFloat(ef) / total AS coverage,
        toFloat(ef) / sqrt(toFloat(total) * (ef + ep)) AS ochiai

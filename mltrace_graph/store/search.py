@@ -61,7 +61,7 @@ _ENTRY: dict[str, LiteralString] = {
         "MATCH (o:Component {owner: $owner})<-[:RUN_OF]-(r:ComponentRun)\n"
         "USING INDEX o:Component(owner)\n"
     ),
-    "time": "MATCH (r:ComponentRun)\n",
+    "time": "MATCH (r:ComponentRun)\nUSING INDEX r:ComponentRun(start_timestamp)\n",
 }
 
 # Up to three caller-chosen sort keys, each a (property, descending) pair read from $order;
