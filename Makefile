@@ -58,9 +58,9 @@ WEBAPP_SRC   := $(shell find webapp/src -type f 2>/dev/null) webapp/index.html w
 
 .PHONY: webapp webapp-test e2e
 
-# `make run` serves the built app at /; `make test` also runs the web app's unit tests.
+# `make run` serves the built app at /; `make test` also runs the web app's unit and browser tests.
 run: webapp
-test: webapp-test
+test: webapp-test e2e
 
 webapp: $(WEBAPP_BUILD) ## Build the web app (skipped when up to date)
 

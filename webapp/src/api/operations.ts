@@ -109,13 +109,13 @@ export async function fetchReview(rank: Rank, limit = 50): Promise<Review> {
   const data = await gql<{
     review: {
       flaggedOutputs: string[];
-      culprits: { run: RawRun; ef: number; ep: number; coverage: number; score: number }[];
+      culprits: { run: RawRun; ef: number; ep: number; coverage: number; ochiai: number; score: number }[];
     };
   }>(
     `query Review($rank: ReviewRank!, $limit: Int!) {
        review(rank: $rank, limit: $limit) {
          flaggedOutputs
-         culprits { ef ep coverage score run { ${SUMMARY_FIELDS} } } } }`,
+         culprits { ef ep coverage ochiai score run { ${SUMMARY_FIELDS} } } } }`,
     { rank: rank.toUpperCase(), limit },
   );
   return {

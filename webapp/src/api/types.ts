@@ -48,6 +48,9 @@ export interface CulpritRow {
   /** Unflagged outputs downstream of the run. */
   ep: number;
   coverage: number;
+  /** ef / sqrt(F * (ef + ep)). */
+  ochiai: number;
+  /** What the list is ranked on: coverage or ochiai. */
   score: number;
 }
 

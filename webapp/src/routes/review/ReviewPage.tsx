@@ -61,7 +61,7 @@ export function ReviewPage({ rank }: { rank: Rank }) {
                 <th title="flagged outputs downstream">ef</th>
                 <th title="unflagged outputs downstream">ep</th>
                 <th>Coverage</th>
-                <th>{rank === 'ochiai' ? 'Ochiai' : 'Score'}</th>
+                <th>Ochiai</th>
                 <th>Why</th>
                 <th />
               </tr>
@@ -83,7 +83,7 @@ export function ReviewPage({ rank }: { rank: Rank }) {
                   <td>{c.ef}</td>
                   <td>{c.ep}</td>
                   <td>{(100 * c.coverage).toFixed(0)}%</td>
-                  <td>{c.score.toFixed(3)}</td>
+                  <td>{c.ochiai.toFixed(3)}</td>
                   <td className="muted">{why(c.ef, c.ep, result.data.flagged.length)}</td>
                   <td>
                     <a className="button small" href={href({ view: 'impact', id: String(c.run.id), depth: null })}>
