@@ -2,7 +2,7 @@
 // Neo4j loaded with `mltrace-graph demo`, driven in Debian's chromium by playwright-core.
 // Screenshots go to test-artifacts/e2e/. Everything started here is stopped at the end, on
 // failure too. Run with `make e2e` (it builds the app and sets PYTHON_BIN).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -11,6 +11,8 @@ import { TESTS } from './tests.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const artifacts = join(root, 'test-artifacts', 'e2e');
+// Start clean so every screenshot there comes from this run.
+rmSync(artifacts, { recursive: true, force: true });
 mkdirSync(artifacts, { recursive: true });
 const bin = process.env.PYTHON_BIN ?? join(root, '.venv', 'bin');
 const only = process.argv[2] ? new RegExp(process.argv[2]) : null;
@@ -45,7 +47,7 @@ try {
   const demo = await findDemoNames(stack);
   console.log(`demo: ${JSON.stringify(demo)}`);
   for (const [index, test] of TESTS.entries()) {
-    if (only && !only.test(test.name)) continue;
+    if (only && !only.test(test.name) && !only.test(test.slug)) continue;
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
     if (!test.anonymous) {
       await context.addInitScript((token) => window.localStorage.setItem('mltrace-token', token), stack.token);

@@ -1,5 +1,6 @@
 // The browser tests, in order. Each gets a fresh page; `demo` holds the names the demo made.
 import assert from 'node:assert/strict';
+import { wideTrace } from './big-trace.mjs';
 
 async function command(page, text) {
   await page.keyboard.press('Escape');
@@ -337,6 +338,56 @@ export const TESTS = [
       await page.unroute('**/graphql');
       await down.getByRole('button', { name: 'Try again' }).click();
       await page.getByTestId('run-row').first().waitFor();
+    },
+  },
+  {
+    name: 'a 2,000-node trace opens bounded, then shows every node and stays interactive',
+    slug: 'large',
+    async run({ page, baseUrl, shot }) {
+      const big = wideTrace(100, 10);
+      assert.equal(big.nodes.length, 2002);
+      // Only the trace query is answered here; everything else goes to the real server.
+      await page.route('**/graphql', async (route) => {
+        const body = route.request().postDataJSON();
+        if (/query Lineage/.test(body.query) && body.variables.outputId === 'final') {
+          await route.fulfill({ json: { data: { result: big } } });
+        } else {
+          await route.continue();
+        }
+      });
+      let started = Date.now();
+      await open(page, baseUrl, '#/trace/final');
+      await graphNodes(page);
+      console.log(`     first draw of the bounded view: ${Date.now() - started} ms`);
+      const notice = page.getByTestId('graph-notice');
+      assert.match(await notice.innerText(), /Showing part of the graph: \d+ of 2002 loaded nodes drawn/);
+      assert.ok((await page.locator('.react-flow__node', { hasText: /\+\d+ more/ }).count()) >= 1);
+      await shot('bounded');
+      started = Date.now();
+      await page.getByRole('button', { name: 'Show all 2002 loaded nodes' }).click();
+      await page.waitForFunction(() => /The whole upstream graph: 2002 nodes/.test(document.body.innerText));
+      await page.locator('.react-flow__node').first().waitFor();
+      console.log(`     show all 2002 nodes: ${Date.now() - started} ms`);
+      await page.waitForTimeout(500);
+      await shot('all');
+      started = Date.now();
+      const box = await page.getByTestId('lineage-graph').boundingBox();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -300);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2 - 300, box.y + box.height / 2 - 100, { steps: 10 });
+      await page.mouse.up();
+      console.log(`     8 zoom steps and a drag: ${Date.now() - started} ms`);
+      // Zoomed in, only what is on screen is in the page, so panning stays light.
+      await page.waitForTimeout(300);
+      const inDom = await page.locator('.react-flow__node').count();
+      assert.ok(inDom > 0 && inDom < 500, `${inDom} node elements on screen of 2002 nodes`);
+      await shot('zoomed');
+      // Search reaches a node far from the start and centres on it.
+      await page.getByLabel('Search in graph').fill('part-1001');
+      await page.locator('.gnode.lit').waitFor();
+      assert.match(await page.locator('.gnode.lit').innerText(), /part-1001/);
+      await shot('search');
     },
   },
 ];

@@ -63,7 +63,7 @@ export async function fetchHistory(component: string, limit: number): Promise<Ru
 
 export async function fetchComponents(tag: string | null = null): Promise<Component[]> {
   const data = await gql<{ components: Component[] }>(
-    `query Components($tag: String) { components(tag: $tag) { name owner description tags } }`,
+    `query Components($tag: String) { components(tag: $tag) { name owner description tags runCount lastRunId lastRunStart } }`,
     { tag },
   );
   return data.components;

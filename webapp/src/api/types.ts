@@ -34,6 +34,9 @@ export interface Component {
   owner: string | null;
   description: string | null;
   tags: string[];
+  runCount: number;
+  lastRunId: number | null;
+  lastRunStart: string | null;
 }
 
 export interface Page<T> {

@@ -24,6 +24,8 @@ export function ComponentsPage({ tag }: { tag: string | null }) {
               <th>Owner</th>
               <th>Description</th>
               <th>Tags</th>
+              <th>Runs</th>
+              <th>Last run</th>
             </tr>
           </thead>
           <tbody>
@@ -40,6 +42,17 @@ export function ComponentsPage({ tag }: { tag: string | null }) {
                       {t}
                     </a>
                   ))}
+                </td>
+                <td>{c.runCount}</td>
+                <td>
+                  {c.lastRunId !== null ? (
+                    <a href={href({ view: 'run', runId: c.lastRunId })}>
+                      {c.lastRunId}
+                      {c.lastRunStart ? ` · ${new Date(c.lastRunStart).toLocaleString()}` : ''}
+                    </a>
+                  ) : (
+                    '—'
+                  )}
                 </td>
               </tr>
             ))}
