@@ -258,3 +258,13 @@ def test_clear_asks_first_and_yes_skips_the_question(pipeline: Database) -> None
     assert done.output.endswith("deleted 18 node(s)\n")
     assert cli("recent").output == "No runs yet.\n"
     assert cli("clear", "--yes").output == "deleted 0 node(s)\n"
+
+
+def test_trace_says_when_max_depth_cut_it_short(pipeline: Database) -> None:
+    result = cli("trace", "e.out", "--max-depth", "1")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line for line in lines if "run " in line][-1].strip().startswith("└─ [1] run 4 d")
+    assert "      ├─ b.out (not traced further)" in lines
+    assert lines[-1] == "… truncated: raise --max-depth to see further upstream"
+    assert cli("trace", "e.out", "--max-depth", "-1").exit_code == 2

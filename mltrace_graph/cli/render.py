@@ -152,6 +152,7 @@ def trace_tree(graph: TraceGraph) -> str:
     if not tops:
         lines.append("  (no run produced this output: it is a raw input)")
     shown: set[str] = set()
+    deepest = max((n.level for n in graph.nodes if n.kind == "run"), default=0)
     # Stack entries: (node id, prefix of its line, is it the last sibling, pointers between)
     stack: list[tuple[str, str, bool, str]] = [(tops[0], "", True, "")] if tops else []
     while stack:
@@ -162,7 +163,7 @@ def trace_tree(graph: TraceGraph) -> str:
         if len(child_prefix) > 3 * MAX_INDENT:
             child_prefix = prefix
         if node.kind == "io":
-            lines.append(f"{prefix}{branch}{node.label} (raw input)")
+            lines.append(f"{prefix}{branch}{node.label} {via}")
             continue
         suffix = f"  via {via}" if via else ""
         if node_id in shown:
@@ -177,9 +178,12 @@ def trace_tree(graph: TraceGraph) -> str:
         for dep in sorted(depends.get(node_id, []), key=lambda d: (nodes[d].level, d)):
             through = [p for p in inputs if dep in produced_by.get(p, [])]
             children.append((dep, ", ".join(nodes[p].label for p in through) or "upstream"))
+        # An input no run in the graph produced is a raw input, unless the graph was cut
+        # right below this run; then its producer may simply not have been fetched.
+        cut_here = graph.truncated and node.level == deepest
         for pointer in sorted(inputs):
             if not produced_by.get(pointer):
-                children.append((pointer, ""))
+                children.append((pointer, "(not traced further)" if cut_here else "(raw input)"))
         for index, (child, child_via) in reversed(list(enumerate(children))):
             stack.append((child, child_prefix, index == len(children) - 1, child_via))
     if graph.truncated:

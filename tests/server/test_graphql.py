@@ -339,3 +339,24 @@ def test_each_query_is_one_round_trip_however_many_nested_fields(
     monkeypatch.setattr(Database, "read", counting_read)
     q(client, query)
     assert len(calls) == 1, calls
+
+
+def test_a_node_cap_truncates_the_trace_and_says_so(client: FlaskClient, pipeline: None) -> None:
+    data = q(
+        client,
+        '{ trace(outputId: "preds.csv", maxNodes: 1) { ... on TraceGraph { truncated '
+        "nodes { id } } } }",
+    )["trace"]
+    assert data["truncated"] is True
+    assert [n["id"] for n in data["nodes"] if n["id"].startswith("run:")] == ["run:3"]
+
+
+def test_search_takes_an_mlflow_filter_string(client: FlaskClient, db: Database) -> None:
+    fast, slow = make_run("train", 0), make_run("train", 5)
+    fast.params, slow.params = {"lr": 0.1}, {"lr": 0.01}
+    fast.metrics, slow.metrics = {"auc": 0.9}, {"auc": 0.7}
+    log(db, fast, slow)
+    data = q(client, '{ search(filter: "metrics.auc > 0.8", orderBy: "metrics.auc DESC") { id } }')
+    assert data["search"] == [{"id": 1}]
+    data = q(client, "{ search(params: {lr: 0.01}) { id params } }")
+    assert data["search"] == [{"id": 2, "params": {"lr": 0.01}}]

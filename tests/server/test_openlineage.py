@@ -254,3 +254,28 @@ def test_a_malformed_event_gets_400_naming_the_field(
 def test_lineage_needs_a_token(client: FlaskClient) -> None:
     event = _as_dict(_event(RunState.START, str(uuid.uuid4()), "load", T0))
     assert client.post("/api/v1/lineage", json=event).status_code == 401
+
+
+def test_running_adds_outputs_and_abort_ends_the_run_as_failed(
+    client: FlaskClient, auth: dict[str, str], db: Database
+) -> None:
+    run_id = str(uuid.uuid4())
+    events = [
+        _as_dict(_event(RunState.START, run_id, "stream", T0)),
+        _as_dict(
+            _event(
+                RunState.RUNNING, run_id, "stream", T0 + timedelta(minutes=1), outputs=["part-1"]
+            )
+        ),
+        _as_dict(
+            _event(RunState.ABORT, run_id, "stream", T0 + timedelta(minutes=2), outputs=["part-2"])
+        ),
+    ]
+    assert client.post("/api/v1/lineage/batch", json=events, headers=auth).status_code == 201
+    rows = db.read(RUNS_BY_COMPONENT)
+    assert [(r["component"], r["status"], r["outputs"]) for r in rows] == [
+        ("shop:stream", "failed", ["warehouse:part-1", "warehouse:part-2"])
+    ]
+    assert rows[0]["end"].to_native() == T0 + timedelta(minutes=2)
+    state = db.read("MATCH (r:ComponentRun) RETURN r.openlineage_state AS state")[0]["state"]
+    assert state == "ABORT"

@@ -6,7 +6,13 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from mltrace_graph.server.graphql.schema import MAX_ALIASES, MAX_DEPTH, SDL_PATH, export_sdl
+from mltrace_graph.server.graphql.schema import (
+    MAX_ALIASES,
+    MAX_DEPTH,
+    MAX_TOKENS,
+    SDL_PATH,
+    export_sdl,
+)
 from tests.server.conftest import gql
 
 
@@ -40,3 +46,9 @@ def test_graphiql_is_served_to_a_browser(client: FlaskClient) -> None:
     response = client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.get_data(as_text=True).lower()
+
+
+def test_a_document_with_too_many_tokens_is_refused(client: FlaskClient) -> None:
+    body = gql(client, "{ " + "tags " * (MAX_TOKENS + 1) + "}")
+    assert body["data"] is None
+    assert "Document contains more than" in body["errors"][0]["message"]

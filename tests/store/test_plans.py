@@ -62,6 +62,18 @@ def ladder(db: Database) -> Database:
     return db
 
 
+@pytest.fixture
+def planned(ladder: Database) -> Database:
+    """The ladder, with statistics the planner can trust."""
+    db = ladder
+    # Plans are costed with index statistics, refreshed in the background. Right after an
+    # earlier test filled and emptied the graph they are stale, and with every estimate near
+    # zero the planner may scan where it would seek. Resample and drop cached plans first,
+    # so the plans checked are the ones an up-to-date database makes.
+    db.write("CALL db.prepareForReplanning(60)")
+    return db
+
+
 CALLS: list[tuple[str, Callable[[Database], object]]] = [
     ("backtrace", lambda d: lineage.backtrace(d, "l9.left")),
     ("trace", lambda d: lineage.trace(d, "l9.left", max_depth=3)),
@@ -135,17 +147,17 @@ LINEAGE_PLANS: list[tuple[str, str, dict[str, Any]]] = [
     ("what", "query", "params"), LINEAGE_PLANS, ids=[what for what, _, _ in LINEAGE_PLANS]
 )
 def test_lineage_walks_are_pruning_breadth_first_searches_from_an_index(
-    ladder: Database, what: str, query: str, params: dict[str, Any]
+    planned: Database, what: str, query: str, params: dict[str, Any]
 ) -> None:
-    operators = _operators(ladder, query, **params)
+    operators = _operators(planned, query, **params)
     assert PRUNING in operators, what
     assert not [op for op in operators if op.startswith("VarLengthExpand(All)")], what
     assert not SCANS & set(operators), what
     assert any("IndexSeek" in op for op in operators), what
 
 
-def test_review_walks_up_from_each_flag_and_down_from_each_candidate(ladder: Database) -> None:
-    operators = _operators(ladder, review.REVIEW_BY_OCHIAI, limit=10)
+def test_review_walks_up_from_each_flag_and_down_from_each_candidate(planned: Database) -> None:
+    operators = _operators(planned, review.REVIEW_BY_OCHIAI, limit=10)
     assert operators.count(PRUNING) == 2
     assert "NodeIndexSeek" in operators  # IOPointer(flag) for the flagged outputs
 
@@ -201,8 +213,8 @@ BROWSE_PLANS: list[tuple[str, str, dict[str, Any], str]] = [
     ("what", "query", "params", "entry"), BROWSE_PLANS, ids=[b[0] for b in BROWSE_PLANS]
 )
 def test_browsing_queries_enter_through_an_index_and_never_scan_a_label(
-    ladder: Database, what: str, query: str, params: dict[str, Any], entry: str
+    planned: Database, what: str, query: str, params: dict[str, Any], entry: str
 ) -> None:
-    operators = _operators(ladder, query, **params)
-    assert entry in operators, (what, operators)
+    operators = _operators(planned, query, **params)
+    assert entry in operators, f"{what}: {operators}"
     assert not SCANS & set(operators), what

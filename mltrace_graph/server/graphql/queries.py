@@ -39,6 +39,7 @@ from mltrace_graph.store import adhoc, health, history, lineage, pointers, revie
 
 MAX_PAGE = 500
 MAX_TRACE_DEPTH = 1000
+MAX_TRACE_NODES = 20_000
 
 
 def _page_size(first: int) -> int:
@@ -53,6 +54,14 @@ def _depth(max_depth: int) -> int:
             f"maxDepth must be between 0 and {MAX_TRACE_DEPTH}, got {max_depth}", "maxDepth"
         )
     return max_depth
+
+
+def _node_cap(max_nodes: int) -> int:
+    if max_nodes < 1 or max_nodes > MAX_TRACE_NODES:
+        raise InvalidInputError(
+            f"maxNodes must be between 1 and {MAX_TRACE_NODES}, got {max_nodes}", "maxNodes"
+        )
+    return max_nodes
 
 
 def _cursor(run: ComponentRun) -> str:
@@ -193,9 +202,16 @@ class Query:
             "dependencies, each node once at its shortest level."
         )
     )
-    def trace(self, info: Info, output_id: str, max_depth: int = 50) -> TraceResult:
+    def trace(
+        self, info: Info, output_id: str, max_depth: int = 50, max_nodes: int = 5000
+    ) -> TraceResult:
         try:
-            graph = lineage.trace(info.context.db, output_id, max_depth=_depth(max_depth))
+            graph = lineage.trace(
+                info.context.db,
+                output_id,
+                max_depth=_depth(max_depth),
+                max_nodes=_node_cap(max_nodes),
+            )
         except NotFoundError as exc:
             return NotFound(message=str(exc), ids=[output_id])
         except InvalidInputError as exc:
@@ -208,11 +224,17 @@ class Query:
             "'io:<name>', or a plain output name."
         )
     )
-    def impact(self, info: Info, id: str, max_depth: int = 50) -> TraceResult:
+    def impact(
+        self, info: Info, id: str, max_depth: int = 50, max_nodes: int = 5000
+    ) -> TraceResult:
         try:
             run_id, output_id = parse_node_id(id)
             graph = lineage.impact(
-                info.context.db, run_id=run_id, output_id=output_id, max_depth=_depth(max_depth)
+                info.context.db,
+                run_id=run_id,
+                output_id=output_id,
+                max_depth=_depth(max_depth),
+                max_nodes=_node_cap(max_nodes),
             )
         except NotFoundError as exc:
             return NotFound(message=str(exc), ids=[id])
@@ -248,7 +270,8 @@ class Query:
     @strawberry.field(
         description=(
             "Runs matching every filter given; `params` and `metrics` are maps of exact "
-            "values, `orderBy` a run property with an optional ' DESC'."
+            'values, `filter` an MLflow-style string ("metrics.auc > 0.9 and params.lr = '
+            "0.1\"), `orderBy` a run attribute or params./metrics. key with an optional ' DESC'."
         )
     )
     def search(
@@ -261,6 +284,8 @@ class Query:
         until: datetime | None = None,
         params: JSON | None = None,
         metrics: JSON | None = None,
+        filter: str | None = None,
+        status: str | None = None,
         order_by: str = "start_timestamp DESC",
         first: int = 100,
     ) -> list[Run]:
@@ -277,6 +302,8 @@ class Query:
                 until=until,
                 params=params,  # type: ignore[arg-type]
                 metrics=metrics,  # type: ignore[arg-type]
+                filter_string=filter,
+                status=status,
                 order_by=[order_by] if order_by else [],
                 max_results=_page_size(first),
             )
