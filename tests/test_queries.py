@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from pipelines import chain, diamond
 
@@ -67,3 +69,15 @@ def test_impact_and_flag_impact_and_search(db: Database) -> None:
     assert mltrace.flag_impact(run_id=3) == ["c.out", "d.out"]
     assert [n.id for n in mltrace.trace_graph("c.out").runs] == ["run:3", "run:1"]
     assert list(mltrace.search_runs(component="d")["run_id"]) == [4]
+
+
+def test_get_history_takes_mltrace_s_default_date_bounds(db: Database) -> None:
+    diamond(db)
+    runs = mltrace.get_history(
+        "b",
+        limit=10,
+        date_lower=datetime(1, 1, 1, 0, 0),
+        date_upper=datetime(9999, 12, 31, 23, 59, 59, 999999),
+    )
+    assert [run.id for run in runs] == [2]
+    assert mltrace.get_history("b", date_lower="2026-01-01T00:02:00+00:00") == []
