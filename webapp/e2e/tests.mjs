@@ -222,7 +222,13 @@ export const TESTS = [
     slug: 'flag-commands',
     async run({ page, baseUrl, demo, shot }) {
       await open(page, baseUrl);
-      await command(page, `flag ${demo.prediction}`);
+      // Output ids complete from what is typed.
+      await page.locator('body').press('/');
+      await page.getByLabel('Command').fill(`flag ${demo.prediction.slice(0, 10)}`);
+      await page.getByRole('option', { name: new RegExp(demo.prediction) }).waitFor();
+      await page.getByLabel('Command').press('Tab');
+      assert.equal(await page.getByLabel('Command').inputValue(), `flag ${demo.prediction}`);
+      await page.getByLabel('Command').press('Enter');
       await page.getByTestId('toast').filter({ hasText: `Flagged ${demo.prediction}` }).waitFor();
       await command(page, 'review');
       await page.getByTestId('flagged-output').first().waitFor();

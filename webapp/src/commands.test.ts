@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, parseCommand, suggest, tokenize, type Catalog } from './commands';
+import { COMMANDS, currentArgument, parseCommand, suggest, tokenize, type Catalog } from './commands';
 
 const catalog: Catalog = {
   components: ['etl', 'featurize', 'train_model'],
@@ -91,5 +91,20 @@ describe('suggest', () => {
   it('offers nothing past the last argument or for an unknown command', () => {
     expect(suggest('inspect 12 ', catalog)).toEqual([]);
     expect(suggest('launch x', catalog)).toEqual([]);
+  });
+});
+
+describe('currentArgument', () => {
+  it('names the argument being typed and its text so far', () => {
+    expect(currentArgument('trace mod')).toEqual({ kind: 'output', typed: 'mod' });
+    expect(currentArgument('history ')).toEqual({ kind: 'component', typed: '' });
+    expect(currentArgument('history etl 1')).toEqual({ kind: 'count', typed: '1' });
+    expect(currentArgument('impact 4')).toEqual({ kind: 'id', typed: '4' });
+  });
+
+  it('is null while the command itself is typed or past the last argument', () => {
+    expect(currentArgument('tra')).toBeNull();
+    expect(currentArgument('recent ')).toBeNull();
+    expect(currentArgument('inspect 3 ')).toBeNull();
   });
 });

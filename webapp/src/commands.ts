@@ -10,7 +10,7 @@ export type Action =
 
 export type Parsed = { ok: true; action: Action } | { ok: false; error: string };
 
-type ArgKind = 'component' | 'run' | 'output' | 'tag' | 'id' | 'count';
+export type ArgKind = 'component' | 'run' | 'output' | 'tag' | 'id' | 'count';
 
 export interface CommandSpec {
   name: string;
@@ -174,4 +174,16 @@ function candidates(kind: ArgKind, catalog: Catalog): string[] {
     case 'count':
       return [];
   }
+}
+
+/** The argument being typed at the end of `line` (its kind and text so far), if any. */
+export function currentArgument(line: string): { kind: ArgKind; typed: string } | null {
+  const endsWithSpace = /\s$/.test(line);
+  const words = tokenize(line);
+  if (words.length === 0 || (words.length === 1 && !endsWithSpace)) return null;
+  const spec = COMMANDS.find((c) => c.name === words[0]?.toLowerCase());
+  const done = endsWithSpace ? words.length - 1 : words.length - 2;
+  const arg = spec?.args[done];
+  if (!arg) return null;
+  return { kind: arg.kind, typed: endsWithSpace ? '' : (words[words.length - 1] ?? '') };
 }

@@ -162,3 +162,12 @@ export async function fetchCatalog(): Promise<{ components: string[]; runIds: nu
     tags: [...data.tags].sort(),
   };
 }
+
+/** Output ids starting with `prefix`, for the command bar's completions. */
+export async function fetchOutputIds(prefix: string, first = 20): Promise<string[]> {
+  const data = await gql<{ ioPointers: { name: string }[] }>(
+    `query OutputIds($prefix: String!, $first: Int!) { ioPointers(prefix: $prefix, first: $first) { name } }`,
+    { prefix, first },
+  );
+  return data.ioPointers.map((p) => p.name);
+}

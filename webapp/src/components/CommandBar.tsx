@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { fetchCatalog } from '../api/operations';
-import { parseCommand, suggest, type Action, type Catalog } from '../commands';
+import { fetchCatalog, fetchOutputIds } from '../api/operations';
+import { currentArgument, parseCommand, suggest, type Action, type Catalog } from '../commands';
 
 const EMPTY: Catalog = { components: [], runIds: [], outputs: [], tags: [] };
 
@@ -37,6 +37,31 @@ export function CommandBar({ onAction }: Props) {
     window.addEventListener('keydown', focus);
     return () => window.removeEventListener('keydown', focus);
   }, []);
+
+  // The catalog holds a first batch of output ids; ask the server for those matching what
+  // is typed, so any output can be completed however many there are.
+  const argument = currentArgument(line);
+  const outputPrefix = argument && (argument.kind === 'output' || argument.kind === 'id') ? argument.typed : '';
+  useEffect(() => {
+    if (!outputPrefix || /^\d+$/.test(outputPrefix)) return;
+    let current = true;
+    const timer = window.setTimeout(() => {
+      fetchOutputIds(outputPrefix).then(
+        (names) =>
+          current &&
+          setCatalog((c) => {
+            const known = new Set(c.outputs);
+            const fresh = names.filter((n) => !known.has(n));
+            return fresh.length ? { ...c, outputs: [...c.outputs, ...fresh] } : c;
+          }),
+        () => undefined,
+      );
+    }, 150);
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [outputPrefix]);
 
   const suggestions = useMemo(() => (open ? suggest(line, catalog) : []), [open, line, catalog]);
 
