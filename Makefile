@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test setup prereqs lint typecheck pytest neo4j-start neo4j-stop clean-venv
+.PHONY: bench run test setup prereqs lint typecheck pytest neo4j-start neo4j-stop clean-venv
 
 run: setup ## Local Neo4j, schema, a demo pipeline, then the server in the foreground (prints its URL)
 	$(BIN)/mltrace-graph neo4j start
@@ -27,7 +27,7 @@ prereqs:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip || { echo "error: cannot reach the Python package index (PyPI); check the network or your pip mirror"; exit 1; }
-	$(BIN)/pip install -q -e '.[test,fast]'
+	$(BIN)/pip install -q -e '.[test,fast,bench]'
 	touch $(STAMP)
 
 lint: setup
@@ -48,6 +48,10 @@ neo4j-stop: setup
 
 clean-venv:
 	rm -rf $(VENV)
+
+SCALE ?= default
+bench: setup ## Benchmarks on a dedicated local Neo4j (SCALE=tiny|default|medium|large)
+	$(BIN)/python -m mltrace_graph.bench --scale $(SCALE) --out bench-results
 
 # --- Web app (webapp/, built into mltrace_graph/static/ which the server serves at /) ---
 NPM          ?= npm

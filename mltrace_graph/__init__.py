@@ -48,6 +48,7 @@ from mltrace_graph.queries import (
     unflag_output_id,
     web_trace,
 )
+from mltrace_graph.remote import set_server
 
 __all__ = [
     "Component",
@@ -88,6 +89,7 @@ __all__ = [
     "search_runs",
     "set_address",
     "set_db_uri",
+    "set_server",
     "start_run",
     "tag_component",
     "trace_graph",

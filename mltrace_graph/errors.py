@@ -100,6 +100,11 @@ class RemoteServerError(MltraceGraphError):
 
     http_status = 502
 
+    def __init__(self, message: str, *, unreachable: bool = False) -> None:
+        super().__init__(message)
+        #: True when no answer came at all (down, timed out): the logging client spools then.
+        self.unreachable = unreachable
+
 
 class StaleRunWarning(UserWarning):
     """A logged run depends on an old run, or on one that has fresher runs (mltrace's staleness)."""

@@ -130,7 +130,8 @@ def _post(server: RemoteServer, payload: dict[str, Any], timeout: float) -> dict
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise RemoteServerError(
             f"cannot reach the mltrace-graph server at {server.url}: {exc}; check "
-            f"MLTRACE_SERVER_URL and that 'mltrace-graph serve' runs there"
+            f"MLTRACE_SERVER_URL and that 'mltrace-graph serve' runs there",
+            unreachable=True,
         ) from exc
 
 

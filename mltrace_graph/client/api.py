@@ -11,15 +11,18 @@ import time
 import uuid
 import warnings
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from neo4j import exceptions as neo4j_errors
 
+from mltrace_graph import remote
 from mltrace_graph.client import spool
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import validate_name
 from mltrace_graph.errors import (
     DatabaseAuthError,
     DatabaseUnavailableError,
+    RemoteServerError,
     SpooledRunWarning,
     StaleRunWarning,
 )
@@ -89,6 +92,10 @@ def log_component_runs(
     ]
     if not rows:
         return
+    server = remote.get_server()
+    if server is not None:
+        _send_through_server(runs, rows, server)
+        return
     db = Database()
     if time.monotonic() < _outage_until.get(db.settings.uri, 0.0):
         spool.append(rows)
@@ -119,6 +126,35 @@ def log_component_runs(
         run.dependency_ids = sorted(int(i) for i in written["dependency_ids"])
         for message in run.stale:
             warnings.warn(message, StaleRunWarning, stacklevel=3)
+
+
+def _send_through_server(
+    runs: Sequence[ComponentRun], rows: list[dict[str, Any]], server: remote.RemoteServer
+) -> None:
+    """Logs via the HTTP server (no database credentials); spools when it does not answer.
+
+    A refused token or a refused run is raised: that is a mistake to fix, not an outage.
+    """
+    try:
+        remote.send_runs(runs, server=server)
+    except RemoteServerError as exc:
+        if not exc.unreachable:
+            raise
+        path = spool.append(rows)
+        if not _SpoolNotice.warned:
+            _SpoolNotice.warned = True
+            warnings.warn(
+                f"lineage not written ({exc}); {len(rows)} run(s) kept in {path}. Replay them "
+                f"with 'mltrace-graph sync' where the database is reachable. (Shown once per "
+                f"outage.)",
+                SpooledRunWarning,
+                stacklevel=4,
+            )
+        return
+    _SpoolNotice.warned = False
+    for run in runs:
+        for message in run.stale:
+            warnings.warn(message, StaleRunWarning, stacklevel=4)
 
 
 def _replay_quietly(db: Database) -> None:

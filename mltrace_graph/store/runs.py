@@ -80,11 +80,13 @@ CALL (fresh, base) {
   }
   CALL (r, row) {
     UNWIND row.upstream AS upstream_name
-    MATCH (latest:ComponentRun {component_name: upstream_name})
-    WHERE latest.id < r.id
-    WITH r, upstream_name, max(latest.id) AS latest_id
-    MATCH (dep:ComponentRun {id: latest_id})
-    MERGE (r)-[:DEPENDS_ON]->(dep)
+    CALL (r, upstream_name) {
+      MATCH (latest:ComponentRun)
+      USING INDEX latest:ComponentRun(component_name, id)
+      WHERE latest.component_name = upstream_name AND latest.id < r.id
+      RETURN latest ORDER BY latest.component_name DESC, latest.id DESC LIMIT 1
+    }
+    MERGE (r)-[:DEPENDS_ON]->(latest)
   }
   CALL (r, row) {
     MATCH (r)-[:DEPENDS_ON]->(dep:ComponentRun)

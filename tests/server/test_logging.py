@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -213,3 +214,43 @@ def test_send_runs_explains_a_missing_server_a_bad_token_and_bad_input(
     remote.set_server("http://127.0.0.1:9", token)
     with pytest.raises(RemoteServerError, match="cannot reach the mltrace-graph server"):
         remote.send_runs([run])
+
+
+def test_the_decorator_logs_through_the_server_when_one_is_set(
+    served: str, token: str, db: Database
+) -> None:
+    import mltrace_graph as mltrace
+
+    remote.set_server(served, token)
+    clean = mltrace.Component("clean", owner="plumber")
+
+    @clean.run(input_vars=["source"], output_vars=["target"])
+    def step(source: str) -> str:
+        target = source + ".clean"
+        return target
+
+    assert step("raw.csv") == "raw.csv.clean"
+    [stored] = get_runs(db, [1])
+    assert stored.component_name == "clean"
+    assert [p.name for p in stored.inputs] == ["raw.csv"]
+    assert [p.name for p in stored.outputs] == ["raw.csv.clean"]
+
+
+def test_a_server_that_does_not_answer_spools_the_run_instead_of_failing(
+    served: str, token: str, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mltrace_graph as mltrace
+    from mltrace_graph.client import spool
+    from mltrace_graph.errors import SpooledRunWarning
+
+    monkeypatch.setenv("MLTRACE_HOME", str(tmp_path))
+    remote.set_server("http://127.0.0.1:9", token)
+    run = ComponentRun("clean", start_timestamp=T0, end_timestamp=T0, outputs=["c.csv"])
+    with pytest.warns(SpooledRunWarning, match="cannot reach the mltrace-graph server"):
+        mltrace.log_component_run(run)
+    assert run.id is None
+    assert spool.pending_count() == 1
+    assert db.read("MATCH (r:ComponentRun) RETURN count(r) AS n") == [{"n": 0}]
+    remote.set_server(served, "mlt_wrong")
+    with pytest.raises(RemoteServerError, match="unknown or revoked"):
+        mltrace.log_component_run(ComponentRun("x", start_timestamp=T0, end_timestamp=T0))

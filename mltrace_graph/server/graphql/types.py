@@ -15,7 +15,7 @@ from strawberry.scalars import JSON
 
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import IOPointer as IOPointerEntity
-from mltrace_graph.store import lineage
+from mltrace_graph.store import trace_graph
 from mltrace_graph.store.history import ComponentInfo
 
 
@@ -166,7 +166,7 @@ class TraceNode:
     io_pointer: IOPointer | None
 
     @classmethod
-    def from_store(cls, node: lineage.TraceNode) -> TraceNode:
+    def from_store(cls, node: trace_graph.TraceNode) -> TraceNode:
         is_run = node.kind == "run"
         return cls(
             id=node.id,
@@ -211,7 +211,7 @@ class TraceGraph:
     direction: str = strawberry.field(description="'upstream' (trace) or 'downstream' (impact).")
 
     @classmethod
-    def from_store(cls, graph: lineage.TraceGraph) -> TraceGraph:
+    def from_store(cls, graph: trace_graph.TraceGraph) -> TraceGraph:
         return cls(
             root=graph.root,
             nodes=[TraceNode.from_store(n) for n in graph.nodes],
