@@ -52,3 +52,32 @@ clean-venv:
 SCALE ?= default
 bench: setup ## Benchmarks on a dedicated local Neo4j (SCALE=tiny|default|medium|large)
 	$(BIN)/python -m mltrace_graph.bench --scale $(SCALE) --out bench-results
+
+# --- Web app (webapp/, built into mltrace_graph/static/ which the server serves at /) ---
+NPM          ?= npm
+WEBAPP_DEPS  := webapp/node_modules/.package-lock.json
+WEBAPP_BUILD := mltrace_graph/static/index.html
+WEBAPP_SRC   := $(shell find webapp/src -type f 2>/dev/null) webapp/index.html webapp/vite.config.ts \
+                webapp/tsconfig.json webapp/package-lock.json
+
+.PHONY: webapp webapp-test e2e
+
+# `make run` serves the built app at /; `make test` also runs the web app's unit and browser tests.
+run: webapp
+test: webapp-test e2e
+
+webapp: $(WEBAPP_BUILD) ## Build the web app (skipped when up to date)
+
+$(WEBAPP_DEPS): webapp/package.json webapp/package-lock.json
+	@command -v $(NPM) >/dev/null || { echo "error: Node.js 20.19+ and npm are needed to build the web app"; exit 1; }
+	cd webapp && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+$(WEBAPP_BUILD): $(WEBAPP_DEPS) $(WEBAPP_SRC)
+	cd webapp && $(NPM) run build
+
+webapp-test: $(WEBAPP_DEPS) ## Web app type check, lint and unit tests (no server needed)
+	cd webapp && $(NPM) run typecheck && $(NPM) run lint && $(NPM) test
+
+e2e: setup webapp ## Browser tests: real Neo4j + demo + server, driven by Debian's chromium
+	cd webapp && PYTHON_BIN=$(abspath $(BIN)) node e2e/run.mjs

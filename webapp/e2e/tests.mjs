@@ -1,0 +1,399 @@
+// The browser tests, in order. Each gets a fresh page; `demo` holds the names the demo made.
+import assert from 'node:assert/strict';
+import { wideTrace } from './big-trace.mjs';
+
+async function command(page, text) {
+  await page.keyboard.press('Escape');
+  await page.locator('body').press('/');
+  const input = page.getByLabel('Command');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+async function open(page, baseUrl, hash = '') {
+  await page.goto(`${baseUrl}/${hash}`);
+  await page.getByLabel('Command').waitFor();
+}
+
+async function graphNodes(page) {
+  await page.locator('.react-flow__node').first().waitFor();
+  return page.locator('.react-flow__node').allInnerTexts();
+}
+
+const hashOf = (page) => new URL(page.url()).hash;
+
+export const TESTS = [
+  {
+    name: 'recent lists the demo runs newest first',
+    slug: 'recent',
+    async run({ page, baseUrl, demo, shot }) {
+      await open(page, baseUrl);
+      await page.getByTestId('run-row').first().waitFor();
+      const firstId = Number(await page.getByTestId('run-row').first().locator('td').first().innerText());
+      assert.equal(firstId, demo.runIds[0]);
+      await shot('list');
+      // Infinite scroll: the next pages load as the end of the list comes into view.
+      assert.ok(demo.runIds.length > 30, `the demo logged ${demo.runIds.length} runs, fewer than a page`);
+      for (let i = 0; i < 10 && !(await page.getByText(/That is every run/).count()); i++) {
+        await page.mouse.wheel(0, 5000);
+        await page.waitForTimeout(300);
+      }
+      assert.equal(await page.getByText(/That is every run/).innerText(), `That is every run (${demo.runIds.length}).`);
+      const ids = (await page.locator('[data-testid=run-row] td:first-child').allInnerTexts()).map(Number);
+      // Newest first by start time, the order the API pages in, each run once.
+      assert.deepEqual(ids, demo.runIds);
+      await shot('scrolled');
+    },
+  },
+  {
+    name: 'the command bar autocompletes component names and history shows their runs',
+    slug: 'history',
+    async run({ page, baseUrl, shot }) {
+      await open(page, baseUrl);
+      await page.locator('body').press('/');
+      await page.getByLabel('Command').fill('history tr');
+      const option = page.getByRole('option').first();
+      await option.waitFor();
+      assert.equal(await option.locator('.label').innerText(), 'train');
+      await shot('autocomplete');
+      await page.getByLabel('Command').press('Tab');
+      assert.equal(await page.getByLabel('Command').inputValue(), 'history train');
+      await page.getByLabel('Command').press('Enter');
+      await page.getByTestId('run-row').first().waitFor();
+      assert.equal(hashOf(page), '#/history/train');
+      const components = await page.locator('[data-testid=run-row] td:nth-child(2)').allInnerTexts();
+      assert.ok(components.length >= 2, `expected several train runs, saw ${components.length}`);
+      assert.ok(components.every((c) => c === 'train'), components.join(','));
+      await shot('page');
+    },
+  },
+  {
+    name: 'inspect shows the run card',
+    slug: 'inspect',
+    async run({ page, baseUrl, demo, shot }) {
+      await open(page, baseUrl);
+      await command(page, `inspect ${demo.inferenceRun}`);
+      const card = page.getByTestId('run-card');
+      await card.waitFor();
+      assert.equal(hashOf(page), `#/run/${demo.inferenceRun}`);
+      const text = await card.innerText();
+      assert.match(text, new RegExp(`Run ${demo.inferenceRun}`));
+      assert.match(text, /inference/);
+      assert.match(text, /inputs/i);
+      assert.ok((await page.getByTestId('pointer').count()) > 1);
+      await shot('card');
+      // Notes are editable and saved.
+      const note = `checked by the e2e suite ${Date.now()}`;
+      await page.getByLabel('Notes').fill(note);
+      await page.getByRole('button', { name: 'Save notes' }).click();
+      await page.getByText('saved', { exact: true }).waitFor();
+      await page.reload();
+      await page.getByTestId('run-card').waitFor();
+      assert.equal(await page.getByLabel('Notes').inputValue(), note);
+      // The code snapshot comes on demand.
+      await page.getByRole('button', { name: 'Show code snapshot' }).click();
+      await page.getByRole('heading', { name: 'Code snapshot' }).waitFor();
+    },
+  },
+  {
+    name: 'trace draws the lineage graph of a prediction back to ingest',
+    slug: 'trace',
+    async run({ page, baseUrl, demo, shot }) {
+      await open(page, baseUrl);
+      await command(page, `trace ${demo.prediction}`);
+      const labels = (await graphNodes(page)).join('\n');
+      for (const component of ['inference', 'train', 'featuregen']) {
+        assert.match(labels, new RegExp(component), `no ${component} node in the trace`);
+      }
+      assert.ok(labels.includes(demo.prediction.slice(0, 16)), 'the traced prediction is drawn');
+      assert.equal(await page.locator('.gnode.root').count(), 1);
+      await page.locator('.react-flow__minimap').waitFor();
+      await shot('graph');
+      const full = await page.locator('.react-flow__node').count();
+      // One step less: fewer nodes, and the banner says this is part of the graph.
+      await page.getByRole('button', { name: 'One step less' }).click();
+      await page.waitForFunction(() => location.hash.endsWith('depth=2'));
+      await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node').length < n, full);
+      assert.match(await page.getByTestId('graph-notice').innerText(), /Showing part of the graph/);
+      await shot('depth-2');
+      await page.getByRole('button', { name: 'Go one step further' }).click();
+      await page.waitForFunction(() => location.hash.endsWith('depth=3'));
+      await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node').length === n, full);
+      // Click a run for its card.
+      await page.locator('.react-flow__node', { hasText: 'train' }).first().click();
+      await page.getByTestId('node-panel').getByTestId('run-card').waitFor();
+      assert.match(await page.getByTestId('node-panel').innerText(), /train/);
+      await shot('card');
+      await page.getByRole('button', { name: 'Close' }).click();
+      // Shift-click a second node: the path between them lights up.
+      await page.locator('.react-flow__node', { hasText: 'featuregen' }).first().click();
+      await page.getByRole('button', { name: 'Close' }).click();
+      await page.locator('.gnode.root').click({ modifiers: ['Shift'] });
+      await page.locator('.react-flow__edge.lit').first().waitFor({ state: 'attached' });
+      // featuregen -> its features -> inference -> the prediction (at least three hops).
+      assert.ok((await page.locator('.react-flow__edge.lit').count()) >= 3);
+      assert.ok((await page.locator('.gnode.lit').count()) >= 4);
+      await shot('path');
+      await page.getByRole('button', { name: 'Clear path' }).click();
+      // Search within the graph.
+      await page.getByLabel('Search in graph').fill('featuregen');
+      assert.equal(await page.getByTestId('search-count').innerText(), '1 match');
+      assert.equal(await page.locator('.gnode.lit').count(), 1);
+      await shot('search');
+    },
+  },
+  {
+    name: 'impact of a train run reaches the predictions it fed',
+    slug: 'impact',
+    async run({ page, baseUrl, demo, shot }) {
+      await open(page, baseUrl);
+      await command(page, `impact ${demo.trainRun}`);
+      const labels = (await graphNodes(page)).join('\n');
+      assert.match(labels, /train/);
+      assert.match(labels, /inference/);
+      assert.equal(hashOf(page), `#/impact/${demo.trainRun}`);
+      await shot('graph');
+    },
+  },
+  {
+    name: 'tag and components list the demo components',
+    slug: 'components',
+    async run({ page, baseUrl, demo, shot }) {
+      await open(page, baseUrl);
+      await command(page, `tag ${demo.tag}`);
+      await page.getByTestId('component-row').first().waitFor();
+      const tagged = await page.locator('[data-testid=component-row] td:first-child').allInnerTexts();
+      assert.ok(tagged.includes('train'), tagged.join(','));
+      await shot('tag');
+      await command(page, 'components');
+      await page.waitForFunction(() => location.hash === '#/components');
+      await page.getByTestId('component-row').first().waitFor();
+      const all = await page.locator('[data-testid=component-row] td:first-child').allInnerTexts();
+      assert.deepEqual([...all].sort(), [...demo.components].sort());
+      await shot('all');
+    },
+  },
+  {
+    name: 'a flag toggled on a run card persists across a reload',
+    slug: 'flag-toggle',
+    async run({ page, baseUrl, demo, stack, shot }) {
+      await open(page, baseUrl, `#/run/${demo.inferenceRun}`);
+      const toggle = page.getByRole('button', { name: `Flag ${demo.prediction}`, exact: true });
+      await toggle.click();
+      await page.getByRole('button', { name: `Unflag ${demo.prediction}`, exact: true }).waitFor();
+      await page.reload();
+      const unflag = page.getByRole('button', { name: `Unflag ${demo.prediction}`, exact: true });
+      await unflag.waitFor();
+      assert.equal(await unflag.getAttribute('aria-pressed'), 'true');
+      const data = await stack.graphql('query($n: String!) { ioPointer(name: $n) { flag } }', { n: demo.prediction });
+      assert.equal(data.ioPointer.flag, true);
+      await shot('flagged');
+      await unflag.click();
+      await page.getByRole('button', { name: `Flag ${demo.prediction}`, exact: true }).waitFor();
+      const after = await stack.graphql('query($n: String!) { ioPointer(name: $n) { flag } }', { n: demo.prediction });
+      assert.equal(after.ioPointer.flag, false);
+    },
+  },
+  {
+    name: 'a write without an API token is refused with a message that says what to do',
+    slug: 'no-token',
+    anonymous: true,
+    async run({ page, baseUrl, demo, stack, shot }) {
+      await open(page, baseUrl, `#/run/${demo.inferenceRun}`);
+      await page.getByRole('button', { name: `Flag ${demo.prediction}`, exact: true }).click();
+      const error = page.locator('.inline-error').first();
+      await error.waitFor();
+      assert.match(await error.innerText(), /token/i);
+      await shot('refused');
+      const data = await stack.graphql('query($n: String!) { ioPointer(name: $n) { flag } }', { n: demo.prediction });
+      assert.equal(data.ioPointer.flag, false);
+      // Pasting the token under Help makes the same click work.
+      await page.goto(`${baseUrl}/#/help`);
+      await page.getByLabel('API token').fill(stack.token);
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.goto(`${baseUrl}/#/run/${demo.inferenceRun}`);
+      await page.getByRole('button', { name: `Flag ${demo.prediction}`, exact: true }).click();
+      await page.getByRole('button', { name: `Unflag ${demo.prediction}`, exact: true }).click();
+      await page.getByRole('button', { name: `Flag ${demo.prediction}`, exact: true }).waitFor();
+    },
+  },
+  {
+    name: 'flag and unflag commands change what review lists',
+    slug: 'flag-commands',
+    async run({ page, baseUrl, demo, shot }) {
+      await open(page, baseUrl);
+      // Output ids complete from what is typed.
+      await page.locator('body').press('/');
+      await page.getByLabel('Command').fill(`flag ${demo.prediction.slice(0, 10)}`);
+      await page.getByRole('option', { name: new RegExp(demo.prediction) }).waitFor();
+      await page.getByLabel('Command').press('Tab');
+      assert.equal(await page.getByLabel('Command').inputValue(), `flag ${demo.prediction}`);
+      await page.getByLabel('Command').press('Enter');
+      await page.getByTestId('toast').filter({ hasText: `Flagged ${demo.prediction}` }).waitFor();
+      await command(page, 'review');
+      await page.getByTestId('flagged-output').first().waitFor();
+      const listed = await page.getByTestId('flagged-output').allInnerTexts();
+      assert.ok(listed.some((t) => t.includes(demo.prediction)), listed.join('|'));
+      await shot('flagged');
+      await command(page, `unflag ${demo.prediction}`);
+      await page.getByTestId('toast').filter({ hasText: `Unflagged ${demo.prediction}` }).waitFor();
+      await command(page, 'flag no-such-output-id');
+      await page.getByTestId('toast').filter({ hasText: 'No output named "no-such-output-id"' }).waitFor();
+    },
+  },
+  {
+    name: 'review ranks the runs behind flagged outputs by coverage and by Ochiai',
+    slug: 'review',
+    async run({ page, baseUrl, demo, shot }) {
+      assert.ok(demo.flagged.length > 0, 'the demo flags some predictions');
+      await open(page, baseUrl, '#/review');
+      await page.getByTestId('culprit-row').first().waitFor();
+      assert.equal(await page.getByTestId('flagged-output').count(), demo.flagged.length);
+      await shot('coverage');
+      await page.getByRole('link', { name: 'Ochiai' }).click();
+      await page.waitForFunction(() => location.hash === '#/review?rank=ochiai');
+      await page.getByTestId('culprit-row').first().waitFor();
+      const header = await page.getByTestId('culprit-table').locator('thead').innerText();
+      assert.match(header, /\bef\b/i);
+      assert.match(header, /\bep\b/i);
+      const scores = (await page.locator('[data-testid=culprit-row] td:nth-child(6)').allInnerTexts()).map(Number);
+      assert.deepEqual(scores, [...scores].sort((a, b) => b - a), 'runs are ranked by their Ochiai score');
+      assert.ok(scores[0] > 0 && scores[0] <= 1);
+      await shot('ochiai');
+      await page.getByTestId('flagged-output').first().getByRole('link', { name: 'Trace' }).click();
+      await graphNodes(page);
+      assert.match(hashOf(page), /^#\/trace\//);
+    },
+  },
+  {
+    name: 'deep links load directly and the back button returns to the previous view',
+    slug: 'navigation',
+    async run({ page, baseUrl, demo }) {
+      await open(page, baseUrl, `#/run/${demo.trainRun}`);
+      await page.getByTestId('run-card').waitFor();
+      await command(page, 'help');
+      await page.getByTestId('help').waitFor();
+      await command(page, 'components');
+      await page.getByTestId('component-row').first().waitFor();
+      await page.goBack();
+      await page.getByTestId('help').waitFor();
+      await page.goBack();
+      await page.getByTestId('run-card').waitFor();
+      assert.equal(hashOf(page), `#/run/${demo.trainRun}`);
+      await page.goForward();
+      await page.getByTestId('help').waitFor();
+    },
+  },
+  {
+    name: 'help lists every command',
+    slug: 'help',
+    async run({ page, baseUrl, shot }) {
+      await open(page, baseUrl, '#/help');
+      const text = await page.getByTestId('help').innerText();
+      for (const c of ['recent', 'history NAME [N]', 'inspect RUN_ID', 'trace OUTPUT_ID', 'impact ID', 'tag TAG', 'flag OUTPUT_ID', 'unflag OUTPUT_ID', 'review', 'help']) {
+        assert.ok(text.includes(c), `help does not list ${c}`);
+      }
+      await shot('help');
+    },
+  },
+  {
+    name: 'dark mode switches the theme and is remembered',
+    slug: 'dark',
+    async run({ page, baseUrl, demo, shot }) {
+      await open(page, baseUrl, `#/trace/${encodeURIComponent(demo.prediction)}`);
+      await graphNodes(page);
+      await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(background, 'rgb(20, 23, 29)');
+      await shot('trace');
+      await page.reload();
+      await graphNodes(page);
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+      await page.goto(`${baseUrl}/#/run/${demo.inferenceRun}`);
+      await page.getByTestId('run-card').waitFor();
+      await shot('card');
+    },
+  },
+  {
+    name: 'unknown ids say so plainly',
+    slug: 'unknown',
+    async run({ page, baseUrl, shot }) {
+      await open(page, baseUrl, '#/run/999999');
+      assert.match(await page.getByTestId('not-found').innerText(), /No run 999999/);
+      await shot('run');
+      await page.goto(`${baseUrl}/#/trace/no-such-output`);
+      assert.match(await page.getByTestId('not-found').innerText(), /No output named "no-such-output"/);
+      await page.goto(`${baseUrl}/#/history/no-such-component`);
+      assert.match(await page.getByTestId('not-found').innerText(), /No component named "no-such-component"/);
+      await command(page, 'inspect abc');
+      assert.match(await page.getByRole('alert').first().innerText(), /RUN_ID must be a run number/);
+    },
+  },
+  {
+    name: 'a server that cannot be reached gets a clear error and a retry button',
+    slug: 'server-down',
+    async run({ page, baseUrl, shot }) {
+      // Cut the browser off from /graphql only: the page itself still loads.
+      await page.route('**/graphql', (route) => route.abort('connectionrefused'));
+      await open(page, baseUrl, '#/recent');
+      const down = page.getByTestId('server-down');
+      await down.waitFor();
+      assert.match(await down.innerText(), /cannot be reached/);
+      await shot('error');
+      await page.unroute('**/graphql');
+      await down.getByRole('button', { name: 'Try again' }).click();
+      await page.getByTestId('run-row').first().waitFor();
+    },
+  },
+  {
+    name: 'a 2,000-node trace opens bounded, then shows every node and stays interactive',
+    slug: 'large',
+    async run({ page, baseUrl, shot }) {
+      const big = wideTrace(100, 10);
+      assert.equal(big.nodes.length, 2002);
+      // Only the trace query is answered here; everything else goes to the real server.
+      await page.route('**/graphql', async (route) => {
+        const body = route.request().postDataJSON();
+        if (/query Lineage/.test(body.query) && body.variables.outputId === 'final') {
+          await route.fulfill({ json: { data: { result: big } } });
+        } else {
+          await route.continue();
+        }
+      });
+      let started = Date.now();
+      await open(page, baseUrl, '#/trace/final');
+      await graphNodes(page);
+      console.log(`     first draw of the bounded view: ${Date.now() - started} ms`);
+      const notice = page.getByTestId('graph-notice');
+      assert.match(await notice.innerText(), /Showing part of the graph: \d+ of 2002 loaded nodes drawn/);
+      assert.ok((await page.locator('.react-flow__node', { hasText: /\+\d+ more/ }).count()) >= 1);
+      await shot('bounded');
+      started = Date.now();
+      await page.getByRole('button', { name: 'Show all 2002 loaded nodes' }).click();
+      await page.waitForFunction(() => /The whole upstream graph: 2002 nodes/.test(document.body.innerText));
+      await page.locator('.react-flow__node').first().waitFor();
+      console.log(`     show all 2002 nodes: ${Date.now() - started} ms`);
+      await page.waitForTimeout(500);
+      await shot('all');
+      started = Date.now();
+      const box = await page.getByTestId('lineage-graph').boundingBox();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -300);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2 - 300, box.y + box.height / 2 - 100, { steps: 10 });
+      await page.mouse.up();
+      console.log(`     8 zoom steps and a drag: ${Date.now() - started} ms`);
+      // Zoomed in, only what is on screen is in the page, so panning stays light.
+      await page.waitForTimeout(300);
+      const inDom = await page.locator('.react-flow__node').count();
+      assert.ok(inDom > 0 && inDom < 500, `${inDom} node elements on screen of 2002 nodes`);
+      await shot('zoomed');
+      // Search reaches a node far from the start and centres on it.
+      await page.getByLabel('Search in graph').fill('part-1001');
+      await page.locator('.gnode.lit').waitFor();
+      assert.match(await page.locator('.gnode.lit').innerText(), /part-1001/);
+      await shot('search');
+    },
+  },
+];

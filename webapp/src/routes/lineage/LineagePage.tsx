@@ -1,0 +1,271 @@
+import { useEffect, useMemo, useState } from 'react';
+import { fetchImpact, fetchRun, fetchTrace } from '../../api/operations';
+import { useLoad } from '../../api/hooks';
+import type { Pointer } from '../../api/types';
+import { FlagToggle, RunCard } from '../../components/RunCard';
+import { ErrorState, Loading, NotFound } from '../../components/States';
+import { boundGraph, describeBounds, expandStep, searchNodes } from '../../graph/bound';
+import { LineageView } from '../../graph/LineageView';
+import type { LineageGraph, LineageNode } from '../../graph/model';
+import { findPath } from '../../graph/path';
+import { href, navigate } from '../../navigation';
+
+export const DEFAULT_DEPTH = 3;
+const FAN_OUT_CAP = 12;
+
+interface Props {
+  mode: 'trace' | 'impact';
+  id: string;
+  depth: number | null;
+  dark: boolean;
+}
+
+/** `trace OUTPUT_ID` and `impact ID`: fetch the bounded graph, draw it, and explain what is left out. */
+export function LineagePage({ mode, id, depth, dark }: Props) {
+  const d = depth ?? DEFAULT_DEPTH;
+  const [result, reload] = useLoad(`${mode}/${id}/${d}`, () =>
+    mode === 'trace' ? fetchTrace(id, d) : fetchImpact(id, d),
+  );
+  const title = mode === 'trace' ? `Trace of ${id}` : `Impact of ${/^\d+$/.test(id) ? `run ${id}` : id}`;
+  return (
+    <div className="page lineage-page">
+      {result.state === 'loading' && <Loading what="the lineage" />}
+      {result.state === 'error' && <ErrorState error={result.error} onRetry={reload} />}
+      {result.state === 'ok' && result.data === null && (
+        <NotFound
+          what={mode === 'trace' ? `No output named "${id}"` : `No run or output "${id}"`}
+          hint={<p>Output ids autocomplete in the command bar; `recent` lists the latest runs.</p>}
+        />
+      )}
+      {result.state === 'ok' && result.data && (
+        <LoadedLineage key={`${mode}/${id}/${d}`} title={title} full={result.data} mode={mode} id={id} depth={d} dark={dark} />
+      )}
+    </div>
+  );
+}
+
+interface LoadedProps {
+  title: string;
+  full: LineageGraph;
+  mode: 'trace' | 'impact';
+  id: string;
+  depth: number;
+  dark: boolean;
+}
+
+function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedProps) {
+  const [full, setFull] = useState(loaded);
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const [openGroups, setOpenGroups] = useState<Set<string>>(new Set());
+  const [fanOutCap, setFanOutCap] = useState(FAN_OUT_CAP);
+  const [selected, setSelected] = useState<string | null>(null);
+  // The last node clicked: a shift-click draws the path from it, even after its card closed.
+  const [anchor, setAnchor] = useState<string | null>(null);
+  const [pathEnds, setPathEnds] = useState<[string, string] | null>(null);
+  const [query, setQuery] = useState('');
+  const [matchIndex, setMatchIndex] = useState(0);
+
+  const graph = useMemo(
+    () => boundGraph(full, { collapsed, fanOutCap, openGroups }),
+    [full, collapsed, openGroups, fanOutCap],
+  );
+  const path = useMemo(
+    () => (pathEnds ? findPath(graph.nodes, graph.edges, pathEnds[0], pathEnds[1]) : null),
+    [graph, pathEnds],
+  );
+  const matches = useMemo(() => searchNodes(graph.nodes, query), [graph, query]);
+  const lit = useMemo(() => new Set(path ? path.nodes : matches), [path, matches]);
+  const litEdges = useMemo(() => path?.edges ?? new Set<string>(), [path]);
+  const focus = matches.length ? (matches[matchIndex % matches.length] ?? null) : null;
+  const selectedNode = graph.nodes.find((n) => n.id === selected) ?? null;
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key === 'Escape') {
+        setSelected(null);
+        setPathEnds(null);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const onNodeClick = (nodeId: string, withShift: boolean): void => {
+    const node = graph.nodes.find((n) => n.id === nodeId);
+    if (node?.kind === 'group') {
+      setOpenGroups((s) => new Set(s).add(nodeId));
+      return;
+    }
+    if (withShift && anchor && anchor !== nodeId) {
+      setPathEnds([anchor, nodeId]);
+      return;
+    }
+    setPathEnds(null);
+    setSelected(nodeId);
+    setAnchor(nodeId);
+  };
+
+  const toggleCollapse = (nodeId: string): void =>
+    setCollapsed((s) => {
+      const next = new Set(s);
+      if (next.has(nodeId)) next.delete(nodeId);
+      else next.add(nodeId);
+      return next;
+    });
+
+  const setDepth = (value: number): void =>
+    navigate(mode === 'trace' ? { view: 'trace', outputId: id, depth: value } : { view: 'impact', id, depth: value });
+
+  const side = mode === 'trace' ? ('upstream' as const) : ('downstream' as const);
+  const partial = full.truncated || graph.hiddenCount > 0;
+  const updatePointer = (p: Pointer): void =>
+    setFull((g) => ({ ...g, nodes: g.nodes.map((n) => (n.outputId === p.name ? { ...n, flagged: p.flag } : n)) }));
+
+  return (
+    <>
+      <div className="graph-toolbar">
+        <h1>{title}</h1>
+        <div className="row">
+          <span className="muted">Depth {depth}</span>
+          <button type="button" onClick={() => setDepth(Math.max(1, depth - 1))} disabled={depth <= 1} aria-label="One step less">
+            −
+          </button>
+          <button type="button" onClick={() => setDepth(depth + 1)} aria-label={`One step further ${side}`}>
+            +
+          </button>
+          <input
+            aria-label="Search in graph"
+            placeholder="Search in graph"
+            value={query}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setMatchIndex(0);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') setMatchIndex((i) => i + 1);
+            }}
+          />
+          {query && (
+            <span className="muted" data-testid="search-count">
+              {matches.length} match{matches.length === 1 ? '' : 'es'}
+            </span>
+          )}
+          {pathEnds && (
+            <button type="button" onClick={() => setPathEnds(null)}>
+              Clear path
+            </button>
+          )}
+        </div>
+      </div>
+      <div className={partial ? 'graph-notice partial' : 'graph-notice'} data-testid="graph-notice">
+        {describeBounds({
+          truncated: full.truncated,
+          depth,
+          side,
+          loaded: full.nodes.length,
+          drawn: graph.nodes.filter((n) => n.kind !== 'group').length,
+          hidden: graph.hiddenCount,
+        })}{' '}
+        {graph.hiddenCount > 0 && (
+          <button
+            type="button"
+            className="linkish"
+            onClick={() => {
+              setFanOutCap(Number.POSITIVE_INFINITY);
+              setCollapsed(new Set());
+            }}
+          >
+            Show all {full.nodes.length} loaded nodes
+          </button>
+        )}{' '}
+        {full.truncated && (
+          <button type="button" className="linkish" onClick={() => setDepth(depth + 1)}>
+            Go one step further
+          </button>
+        )}
+        {!partial && <> Click a node for its card; shift-click a second node to highlight the path between them.</>}
+        {path && !path.directed && <> The highlighted nodes are linked only through a shared neighbour.</>}
+        {pathEnds && !path && <> No path links those two nodes.</>}
+      </div>
+      <div className="graph-area">
+        <LineageView graph={graph} lit={lit} litEdges={litEdges} focus={focus} onNodeClick={onNodeClick} dark={dark} />
+        {selectedNode && (
+          <NodePanel
+            key={selectedNode.id}
+            node={selectedNode}
+            collapsed={collapsed.has(selectedNode.id)}
+            side={side}
+            onToggle={() => toggleCollapse(selectedNode.id)}
+            onStep={() => setCollapsed((s) => expandStep(full, s, selectedNode.id))}
+            onClose={() => setSelected(null)}
+            onPointerChange={updatePointer}
+          />
+        )}
+      </div>
+    </>
+  );
+}
+
+function NodePanel({
+  node,
+  collapsed,
+  side,
+  onToggle,
+  onStep,
+  onClose,
+  onPointerChange,
+}: {
+  node: LineageNode;
+  collapsed: boolean;
+  side: string;
+  onToggle: () => void;
+  onStep: () => void;
+  onClose: () => void;
+  onPointerChange: (p: Pointer) => void;
+}) {
+  return (
+    <aside className="node-panel" data-testid="node-panel">
+      <div className="row">
+        {collapsed && (
+          <button type="button" onClick={onStep}>
+            Expand one step
+          </button>
+        )}
+        <button type="button" onClick={onToggle}>
+          {collapsed ? `Expand all ${side}` : `Collapse ${side}`}
+        </button>
+        <button type="button" onClick={onClose} aria-label="Close">
+          ✕
+        </button>
+      </div>
+      {node.runId !== undefined ? (
+        <RunPanel runId={node.runId} />
+      ) : (
+        <div className="run-card compact">
+          <h2>{node.label}</h2>
+          <p className="muted">{node.kind} pointer</p>
+          <FlagToggle
+            pointer={{ name: node.outputId ?? node.label, value: null, pointerType: node.kind, flag: node.flagged ?? false }}
+            onChange={onPointerChange}
+          />
+          <div className="row">
+            <a className="button" href={href({ view: 'trace', outputId: node.outputId ?? node.label, depth: null })}>
+              Trace
+            </a>
+            <a className="button" href={href({ view: 'impact', id: node.outputId ?? node.label, depth: null })}>
+              Impact
+            </a>
+          </div>
+        </div>
+      )}
+    </aside>
+  );
+}
+
+function RunPanel({ runId }: { runId: number }) {
+  const [result, reload] = useLoad(String(runId), () => fetchRun(runId));
+  if (result.state === 'loading') return <Loading what={`run ${runId}`} />;
+  if (result.state === 'error') return <ErrorState error={result.error} onRetry={reload} />;
+  if (!result.data) return <NotFound what={`No run ${runId}`} />;
+  return <RunCard run={result.data} compact />;
+}

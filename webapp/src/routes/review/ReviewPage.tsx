@@ -1,0 +1,101 @@
+import { fetchReview } from '../../api/operations';
+import { useLoad } from '../../api/hooks';
+import { FlagToggle } from '../../components/RunCard';
+import { Empty, ErrorState, Loading } from '../../components/States';
+import { href } from '../../navigation';
+import type { Rank } from '../../routes';
+
+function why(ef: number, ep: number, total: number): string {
+  const feeds = `feeds ${ef} of the ${total} flagged output${total === 1 ? '' : 's'}`;
+  return ep === 0 ? `${feeds} and no unflagged one` : `${feeds}, and ${ep} unflagged output${ep === 1 ? '' : 's'}`;
+}
+
+/** Triage: what is flagged, and which runs are most likely behind it. */
+export function ReviewPage({ rank }: { rank: Rank }) {
+  const [result, reload] = useLoad(rank, () => fetchReview(rank));
+  return (
+    <div className="page">
+      <h1>Review</h1>
+      <div className="segmented" role="group" aria-label="Rank by">
+        <a className={rank === 'coverage' ? 'active' : undefined} href={href({ view: 'review', rank: 'coverage' })}>
+          Coverage
+        </a>
+        <a className={rank === 'ochiai' ? 'active' : undefined} href={href({ view: 'review', rank: 'ochiai' })}>
+          Ochiai
+        </a>
+      </div>
+      <p className="muted">
+        {rank === 'coverage'
+          ? 'Coverage: the share of flagged outputs a run fed. It also blames runs that feed everything.'
+          : 'Ochiai: ef / √(F · (ef + ep)) — high when a run fed the flagged outputs and few unflagged ones.'}
+      </p>
+      {result.state === 'loading' && <Loading what="the review" />}
+      {result.state === 'error' && <ErrorState error={result.error} onRetry={reload} />}
+      {result.state === 'ok' && result.data.flagged.length === 0 && (
+        <Empty title="Nothing is flagged">
+          <p>
+            Flag an output that looks wrong with <code>flag OUTPUT_ID</code> or the flag button on a run card.
+          </p>
+        </Empty>
+      )}
+      {result.state === 'ok' && result.data.flagged.length > 0 && (
+        <>
+          <h2>Flagged outputs ({result.data.flagged.length})</h2>
+          <ul className="pointers" data-testid="flagged-list">
+            {result.data.flagged.map((p) => (
+              <li key={p.name} data-testid="flagged-output">
+                <a href={href({ view: 'trace', outputId: p.name, depth: null })}>{p.name}</a>
+                <a className="button small" href={href({ view: 'trace', outputId: p.name, depth: null })}>
+                  Trace
+                </a>
+                <FlagToggle pointer={p} />
+              </li>
+            ))}
+          </ul>
+          <h2>Runs most likely behind them</h2>
+          <table className="runs" data-testid="culprit-table">
+            <thead>
+              <tr>
+                <th>Run</th>
+                <th>Component</th>
+                <th title="flagged outputs downstream">ef</th>
+                <th title="unflagged outputs downstream">ep</th>
+                <th>Coverage</th>
+                <th>Ochiai</th>
+                <th>Why</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {result.data.culprits.map((c) => (
+                <tr key={c.run.id} data-testid="culprit-row">
+                  <td>
+                    <a href={href({ view: 'run', runId: c.run.id })}>{c.run.id}</a>
+                  </td>
+                  <td>
+                    {c.run.componentName}
+                    {c.run.stale.length > 0 && (
+                      <span className="stale-mark" title={c.run.stale.join('\n')}>
+                        ⚠ stale
+                      </span>
+                    )}
+                  </td>
+                  <td>{c.ef}</td>
+                  <td>{c.ep}</td>
+                  <td>{(100 * c.coverage).toFixed(0)}%</td>
+                  <td>{c.ochiai.toFixed(3)}</td>
+                  <td className="muted">{why(c.ef, c.ep, result.data.flagged.length)}</td>
+                  <td>
+                    <a className="button small" href={href({ view: 'impact', id: String(c.run.id), depth: null })}>
+                      Impact
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}
