@@ -60,7 +60,7 @@ WEBAPP_BUILD := mltrace_graph/static/index.html
 WEBAPP_SRC   := $(shell find webapp/src -type f 2>/dev/null) webapp/index.html webapp/vite.config.ts \
                 webapp/tsconfig.json webapp/package-lock.json
 
-.PHONY: webapp webapp-test e2e
+.PHONY: webapp webapp-test e2e chromium
 
 # `make run` serves the built app at /; `make test` also runs the web app's unit and browser tests.
 run: webapp
@@ -79,5 +79,20 @@ $(WEBAPP_BUILD): $(WEBAPP_DEPS) $(WEBAPP_SRC)
 webapp-test: $(WEBAPP_DEPS) ## Web app type check, lint and unit tests (no server needed)
 	cd webapp && $(NPM) run typecheck && $(NPM) run lint && $(NPM) test
 
-e2e: setup webapp ## Browser tests: real Neo4j + demo + server, driven by Debian's chromium
-	cd webapp && PYTHON_BIN=$(abspath $(BIN)) node e2e/run.mjs
+CHROMIUM ?= $(or $(CHROMIUM_PATH),/usr/bin/chromium)
+
+e2e: setup webapp chromium ## Browser tests: real Neo4j + demo + server, driven by Debian's chromium
+	cd webapp && CHROMIUM_PATH=$(CHROMIUM) PYTHON_BIN=$(abspath $(BIN)) node e2e/run.mjs
+
+# The browser tests need Debian's chromium (a test tool's own browser download is not used).
+# As root it is installed with apt-get; otherwise say what to install.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+	      || { echo "error: apt-get could not install chromium; install it (or set CHROMIUM_PATH) and re-run"; exit 1; }; \
+	  else \
+	    echo "error: the browser tests need Chromium at $(CHROMIUM): run 'sudo apt-get install chromium' or set CHROMIUM_PATH"; exit 1; \
+	  fi; \
+	fi

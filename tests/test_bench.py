@@ -27,7 +27,13 @@ def test_tiny_benchmark_measures_every_area_and_writes_its_report(
         "search",
         "server",
         "memory",
+        "web app",
     }
+    [webapp] = [row for row in result.results if row.area == "web app"]
+    if webapp.value is not None:  # measured when webapp/ is built and chromium is there
+        assert webapp.params["nodes"] == 61
+    else:
+        assert "not measured" in webapp.what
     timed = [row for row in result.results if row.p50_ms is not None]
     assert all(row.p50_ms is not None and row.p50_ms >= 0 for row in timed)
     depths = sorted(row.params["depth"] for row in result.results if "depth" in row.params)
