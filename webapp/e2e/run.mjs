@@ -80,7 +80,8 @@ try {
 }
 
 const failed = results.filter((r) => !r.ok);
-console.log(`\n${results.length - failed.length} passed, ${failed.length} failed; screenshots in ${artifacts}`);
+console.log(`\nscreenshots in ${artifacts}`);
+console.log(`e2e: ${results.length - failed.length} passed, ${failed.length} failed`);
 process.exit(failed.length ? 1 : 0);
 
 /** The demo's names carry a random token: ask the API for them. */
