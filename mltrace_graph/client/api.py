@@ -106,16 +106,11 @@ def log_component_runs(
         result = write_rows(db, rows)
     except UNREACHABLE as exc:
         _outage_until[db.settings.uri] = time.monotonic() + RETRY_AFTER_SECONDS
-        path = spool.append(rows)
-        if not _SpoolNotice.warned:
-            _SpoolNotice.warned = True
-            warnings.warn(
-                f"lineage not written, Neo4j is unavailable ({exc}); {len(rows)} run(s) kept "
-                f"in {path}. They are written by 'mltrace-graph sync' or by the next "
-                f"successful log. (Shown once per outage.)",
-                SpooledRunWarning,
-                stacklevel=3,
-            )
+        _spool_with_notice(
+            rows,
+            f"Neo4j is unavailable ({exc})",
+            "They are written by 'mltrace-graph sync' or by the next successful log.",
+        )
         return
     _SpoolNotice.warned = False
     _outage_until.pop(db.settings.uri, None)
@@ -126,6 +121,21 @@ def log_component_runs(
         run.dependency_ids = sorted(int(i) for i in written["dependency_ids"])
         for message in run.stale:
             warnings.warn(message, StaleRunWarning, stacklevel=3)
+
+
+def _spool_with_notice(
+    rows: list[dict[str, Any]], why: str, replay: str, stacklevel: int = 4
+) -> None:
+    """Keeps runs in the spool and warns once per outage, not once per run."""
+    path = spool.append(rows)
+    if not _SpoolNotice.warned:
+        _SpoolNotice.warned = True
+        warnings.warn(
+            f"lineage not written, {why}; {len(rows)} run(s) kept in {path}. {replay} "
+            f"(Shown once per outage.)",
+            SpooledRunWarning,
+            stacklevel=stacklevel,
+        )
 
 
 def _send_through_server(
@@ -140,16 +150,12 @@ def _send_through_server(
     except RemoteServerError as exc:
         if not exc.unreachable:
             raise
-        path = spool.append(rows)
-        if not _SpoolNotice.warned:
-            _SpoolNotice.warned = True
-            warnings.warn(
-                f"lineage not written ({exc}); {len(rows)} run(s) kept in {path}. Replay them "
-                f"with 'mltrace-graph sync' where the database is reachable. (Shown once per "
-                f"outage.)",
-                SpooledRunWarning,
-                stacklevel=4,
-            )
+        _spool_with_notice(
+            rows,
+            str(exc),
+            "Replay them with 'mltrace-graph sync' where the database is reachable.",
+            stacklevel=5,
+        )
         return
     _SpoolNotice.warned = False
     for run in runs:
