@@ -93,7 +93,7 @@ class Production:
     cycles: int
     predictions: int = 20
     retrain_every: int = 7
-    flagged_fraction: float = 0.02
+    flagged_fraction: float = 0.05
     seed: int = 7
     flagged: list[str] = field(default_factory=list)
 
