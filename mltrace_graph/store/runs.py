@@ -24,7 +24,6 @@ from mltrace_graph.store.connection import Database
 # Dependencies and staleness only look at runs with a smaller id: within one statement the
 # planner may make later rows' writes visible early, and "earlier" must mean logged earlier.
 RECORD_RUNS = """
-CYPHER replan=skip
 UNWIND range(0, size($runs) - 1) AS position
 WITH position, $runs[position] AS row
 OPTIONAL MATCH (existing:ComponentRun {uid: row.uid})
@@ -62,14 +61,14 @@ CALL (fresh, base) {
     MERGE (p:IOPointer {name: pointer.name})
       ON CREATE SET p.value = pointer.value, p.pointer_type = pointer.pointer_type,
                     p.flag = false, p.created_at = datetime()
-    MERGE (r)-[:CONSUMED]->(p)
+    CREATE (r)-[:CONSUMED]->(p)
   }
   CALL (r, row) {
     UNWIND row.outputs AS pointer
     MERGE (p:IOPointer {name: pointer.name})
       ON CREATE SET p.flag = false, p.created_at = datetime()
     SET p.value = pointer.value, p.pointer_type = pointer.pointer_type
-    MERGE (r)-[:PRODUCED]->(p)
+    CREATE (r)-[:PRODUCED]->(p)
   }
   CALL (r, row) {
     WITH r, row WHERE row.dependencies_from_inputs
@@ -234,21 +233,32 @@ def write_rows(db: Database, rows: Sequence[dict[str, Any]]) -> dict[str, dict[s
     """
     if not rows:
         return {}
-    return {row["uid"]: row for row in db.write(RECORD_RUNS, runs=[_wire(row) for row in rows])}
+    written = db.write_idempotent(RECORD_RUNS, runs=[_wire(row) for row in rows])
+    return {row["uid"]: row for row in written}
 
 
 def _wire(row: dict[str, Any]) -> dict[str, Any]:
-    """The row as sent: timestamps as ISO 8601 text, which Cypher's ``datetime()`` parses.
+    """The row as sent: timestamps as ISO 8601 text, pointers once per name.
 
     The driver's packing of a timezone-aware ``datetime`` goes through slow pure-Python
-    conversions (about 0.3 ms per value); a string costs almost nothing, and the stored
-    value is the same UTC ``DateTime``.
+    conversions (about 0.3 ms per value); a string costs almost nothing, and Cypher's
+    ``datetime()`` stores the same UTC ``DateTime``. With each name once (the first one
+    given wins), a new run's CONSUMED/PRODUCED edges are CREATEd instead of MERGEd.
     """
     return {
         **row,
         "start_timestamp": _iso(row["start_timestamp"]),
         "end_timestamp": _iso(row["end_timestamp"]),
+        "inputs": _distinct(row["inputs"]),
+        "outputs": _distinct(row["outputs"]),
     }
+
+
+def _distinct(pointers: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    first: dict[str, dict[str, Any]] = {}
+    for pointer in pointers:
+        first.setdefault(pointer["name"], pointer)
+    return list(first.values())
 
 
 def _iso(value: Any) -> Any:
