@@ -23,7 +23,16 @@ from mltrace_graph.store.connection import Database
 # already in the graph (a retry) are skipped, which makes the statement idempotent.
 # Dependencies and staleness only look at runs with a smaller id: within one statement the
 # planner may make later rows' writes visible early, and "earlier" must mean logged earlier.
+#
+# Speed (see docs/logging-performance.md): planning this statement costs 0.5-3 s, and Neo4j
+# replans it each time the counts have moved a lot, which happens over and over while a
+# graph is loaded from empty. "replan=skip" keeps the first plan. That is safe because
+# the plan does not depend on the counts: every node is reached through a unique key, a
+# hinted index, or an expansion from the run being written. "producer.id - r.id < 0" is
+# written so no index can serve it: on a small graph the planner would otherwise scan all
+# earlier runs by id instead of expanding from the input, and keep that plan.
 RECORD_RUNS = """
+CYPHER replan=skip
 UNWIND range(0, size($runs) - 1) AS position
 WITH position, $runs[position] AS row
 OPTIONAL MATCH (existing:ComponentRun {uid: row.uid})
@@ -73,7 +82,7 @@ CALL (fresh, base) {
   CALL (r, row) {
     WITH r, row WHERE row.dependencies_from_inputs
     MATCH (r)-[:CONSUMED]->(input:IOPointer)<-[:PRODUCED]-(producer:ComponentRun)
-    WHERE producer.id < r.id
+    WHERE producer.id - r.id < 0
     WITH r, input, producer ORDER BY producer.id DESC
     WITH r, input, head(collect(producer)) AS latest
     MERGE (r)-[:DEPENDS_ON]->(latest)
