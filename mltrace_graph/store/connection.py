@@ -9,8 +9,10 @@ sockets must not be shared across a fork.
 from __future__ import annotations
 
 import os
+import random
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, LiteralString, TypeVar
@@ -24,6 +26,7 @@ from mltrace_graph.errors import DatabaseAuthError, DatabaseUnavailableError
 
 T = TypeVar("T")
 
+MAX_RETRY_SECONDS = 15.0
 _lock = threading.Lock()
 _drivers: dict[tuple[int, Settings], Driver] = {}
 
@@ -43,7 +46,7 @@ def get_driver(settings: Settings | None = None) -> Driver:
                 auth=settings.auth,
                 connection_timeout=5.0,
                 connection_acquisition_timeout=30.0,
-                max_transaction_retry_time=15.0,
+                max_transaction_retry_time=MAX_RETRY_SECONDS,
                 notifications_min_severity="OFF",
                 user_agent="mltrace-graph",
             )
@@ -133,6 +136,28 @@ class Database:
                 query, params, routing_=RoutingControl.WRITE, database_=self.settings.database
             )
         return [_plain(record) for record in records]
+
+    def write_idempotent(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+        """One write in an auto-commit transaction: a single network round trip.
+
+        ``write`` needs three (BEGIN+RUN, PULL, COMMIT); here the server commits before it
+        answers the PULL. Transient failures (deadlocks, lock timeouts) are retried as the
+        driver would, so this is only for statements that are safe to run twice, such as
+        ``RECORD_RUNS``, which skips runs whose uid is already written. An unreachable
+        server is not retried: it raises ``DatabaseUnavailableError`` at once.
+        """
+        delay = 0.05
+        deadline = time.monotonic() + MAX_RETRY_SECONDS
+        while True:
+            try:
+                with self.session() as session:
+                    result = session.run(query, params)
+                    return [record.data() for record in result]
+            except neo4j_errors.Neo4jError as exc:
+                if not exc.is_retryable() or time.monotonic() + delay > deadline:
+                    raise
+            time.sleep(delay * (0.8 + 0.4 * random.random()))
+            delay = min(delay * 2, 1.0)
 
     def write_unit(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         """Runs a multi-statement unit of work in one retried write transaction."""

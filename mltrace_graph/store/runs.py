@@ -23,7 +23,16 @@ from mltrace_graph.store.temporal import to_datetime
 # already in the graph (a retry) are skipped, which makes the statement idempotent.
 # Dependencies and staleness only look at runs with a smaller id: within one statement the
 # planner may make later rows' writes visible early, and "earlier" must mean logged earlier.
+#
+# Speed (see docs/logging-performance.md): planning this statement costs 0.5-3 s, and Neo4j
+# replans it each time the counts have moved a lot, which happens over and over while a
+# graph is loaded from empty. "replan=skip" keeps the first plan. That is safe because
+# the plan does not depend on the counts: every node is reached through a unique key, a
+# hinted index, or an expansion from the run being written. "producer.id - r.id < 0" is
+# written so no index can serve it: on a small graph the planner would otherwise scan all
+# earlier runs by id instead of expanding from the input, and keep that plan.
 RECORD_RUNS = """
+CYPHER replan=skip
 UNWIND range(0, size($runs) - 1) AS position
 WITH position, $runs[position] AS row
 OPTIONAL MATCH (existing:ComponentRun {uid: row.uid})
@@ -51,8 +60,8 @@ CALL (fresh, base) {
   CREATE (r:ComponentRun {uid: row.uid, id: run_id})
   SET r += row.props,
       r.component_name = row.component_name,
-      r.start_timestamp = row.start_timestamp,
-      r.end_timestamp = row.end_timestamp,
+      r.start_timestamp = datetime(row.start_timestamp),
+      r.end_timestamp = datetime(row.end_timestamp),
       r.logged_at = datetime()
   CREATE (r)-[:RUN_OF]->(c)
   WITH r, row
@@ -61,19 +70,19 @@ CALL (fresh, base) {
     MERGE (p:IOPointer {name: pointer.name})
       ON CREATE SET p.value = pointer.value, p.pointer_type = pointer.pointer_type,
                     p.flag = false, p.created_at = datetime()
-    MERGE (r)-[:CONSUMED]->(p)
+    CREATE (r)-[:CONSUMED]->(p)
   }
   CALL (r, row) {
     UNWIND row.outputs AS pointer
     MERGE (p:IOPointer {name: pointer.name})
       ON CREATE SET p.flag = false, p.created_at = datetime()
     SET p.value = pointer.value, p.pointer_type = pointer.pointer_type
-    MERGE (r)-[:PRODUCED]->(p)
+    CREATE (r)-[:PRODUCED]->(p)
   }
   CALL (r, row) {
     WITH r, row WHERE row.dependencies_from_inputs
     MATCH (r)-[:CONSUMED]->(input:IOPointer)<-[:PRODUCED]-(producer:ComponentRun)
-    WHERE producer.id < r.id
+    WHERE producer.id - r.id < 0
     WITH r, input, producer ORDER BY producer.id DESC
     WITH r, input, head(collect(producer)) AS latest
     MERGE (r)-[:DEPENDS_ON]->(latest)
@@ -90,8 +99,10 @@ CALL (fresh, base) {
   }
   CALL (r, row) {
     MATCH (r)-[:DEPENDS_ON]->(dep:ComponentRun)
-    OPTIONAL MATCH (fresher:ComponentRun {component_name: dep.component_name})
-    WHERE fresher.start_timestamp > dep.start_timestamp
+    OPTIONAL MATCH (fresher:ComponentRun)
+    USING INDEX fresher:ComponentRun(component_name, start_timestamp)
+    WHERE fresher.component_name = dep.component_name
+      AND fresher.start_timestamp > dep.start_timestamp
       AND fresher.start_timestamp < r.start_timestamp
     WITH r, row, dep, count(fresher) AS fresher_runs,
          duration.inDays(dep.start_timestamp, r.start_timestamp).days AS days
@@ -231,7 +242,36 @@ def write_rows(db: Database, rows: Sequence[dict[str, Any]]) -> dict[str, dict[s
     """
     if not rows:
         return {}
-    return {row["uid"]: row for row in db.write(RECORD_RUNS, runs=list(rows))}
+    written = db.write_idempotent(RECORD_RUNS, runs=[_wire(row) for row in rows])
+    return {row["uid"]: row for row in written}
+
+
+def _wire(row: dict[str, Any]) -> dict[str, Any]:
+    """The row as sent: timestamps as ISO 8601 text, pointers once per name.
+
+    The driver's packing of a timezone-aware ``datetime`` goes through slow pure-Python
+    conversions (about 0.3 ms per value); a string costs almost nothing, and Cypher's
+    ``datetime()`` stores the same UTC ``DateTime``. With each name once (the first one
+    given wins), a new run's CONSUMED/PRODUCED edges are CREATEd instead of MERGEd.
+    """
+    return {
+        **row,
+        "start_timestamp": _iso(row["start_timestamp"]),
+        "end_timestamp": _iso(row["end_timestamp"]),
+        "inputs": _distinct(row["inputs"]),
+        "outputs": _distinct(row["outputs"]),
+    }
+
+
+def _distinct(pointers: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    first: dict[str, dict[str, Any]] = {}
+    for pointer in pointers:
+        first.setdefault(pointer["name"], pointer)
+    return list(first.values())
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 # The projection every run-returning query uses, so ``run_from_record`` can read any of them.
