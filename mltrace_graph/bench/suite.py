@@ -130,7 +130,12 @@ def _two_by_two(i: int) -> ComponentRun:
 
 def measure_logging(report: Report, scale: Scale) -> None:
     counter = iter(range(1, 10**9))
-    single = repeat(lambda: mt.log_component_run(_two_by_two(next(counter))), scale.single_logs)
+    # As many unmeasured logs first: a just-started JVM is not the steady state.
+    single = repeat(
+        lambda: mt.log_component_run(_two_by_two(next(counter))),
+        scale.single_logs,
+        warmup=scale.single_logs,
+    )
     row = _timed("logging", "log_component_run, 2 inputs + 2 outputs", single, 3.0)
     row.rate, row.rate_unit = single.per_second, "runs/s"
     row.met = single.p50_ms <= 3.0 and single.per_second >= 300

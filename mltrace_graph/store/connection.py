@@ -152,7 +152,7 @@ class Database:
             try:
                 with self.session() as session:
                     result = session.run(query, params)
-                    return [record.data() for record in result]
+                    return [_plain(record) for record in result]
             except neo4j_errors.Neo4jError as exc:
                 if not exc.is_retryable() or time.monotonic() + delay > deadline:
                     raise
