@@ -21,6 +21,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from neo4j.exceptions import Neo4jError
+
 import mltrace_graph as mt
 from mltrace_graph.bench import workloads
 from mltrace_graph.bench.timing import Sample, peak_rss_mb, repeat, rss_mb
@@ -280,21 +282,35 @@ def measure_review(
 ) -> None:
     flagged = production.flagged
     for count in scale.flagged:
-        mt.unflag_all()
-        names = flagged[:count]
-        if len(names) < count:
-            continue
-        review_store.flag_outputs(db, names)
-        for rank in ("coverage", "ochiai"):
-            sample = repeat(
-                partial(mt.review_flagged_outputs, rank=rank), max(3, scale.reps // 3), warmup=1
-            )
-            target = 2000.0 if count == 1000 else None
+        try:
+            _review_with(report, scale, db, flagged, count)
+        except Neo4jError as exc:  # reported, not hidden: the row says what failed
             report.add(
-                _timed(
-                    "review", f"{rank}, {count:,} flagged outputs", sample, target, flagged=count
+                Result(
+                    "review",
+                    f"{count:,} flagged outputs: failed ({exc.code})",
+                    params={"flagged": count, "error": str(exc)[:300]},
                 )
             )
+
+
+def _review_with(
+    report: Report, scale: Scale, db: Database, flagged: list[str], count: int
+) -> None:
+    """Flags ``count`` outputs and times the review by both ranks."""
+    names = flagged[:count]
+    if len(names) < count:
+        return
+    mt.unflag_all()
+    review_store.flag_outputs(db, names)
+    for rank in ("coverage", "ochiai"):
+        sample = repeat(
+            partial(mt.review_flagged_outputs, rank=rank), max(3, scale.reps // 3), warmup=1
+        )
+        target = 2000.0 if count == 1000 else None
+        report.add(
+            _timed("review", f"{rank}, {count:,} flagged outputs", sample, target, flagged=count)
+        )
 
 
 def measure_reads(report: Report, scale: Scale) -> None:
