@@ -35,10 +35,12 @@ FOREACH (run IN CASE WHEN r IS NULL THEN [] ELSE [r] END | SET run.notes = $note
 RETURN r IS NOT NULL AS found
 """
 
-# Everything but the applied-migrations record goes, so the schema stays in place.
+# Everything but the applied-migrations record and the API tokens goes, so the schema and
+# the server's access stay in place. Deleted in batches of their own transactions: one
+# transaction over a large graph would run the local Neo4j out of heap.
 DELETE_LINEAGE = """
-MATCH (n) WHERE NOT n:SchemaMigration
-DETACH DELETE n
+MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:ApiToken
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
 RETURN count(*) AS deleted
 """
 
@@ -70,5 +72,6 @@ def set_run_notes(db: Database, run_id: int, notes: str) -> None:
 
 def delete_lineage(db: Database) -> int:
     """Deletes every component, run, pointer and tag; keeps the schema's records."""
-    [row] = db.write(DELETE_LINEAGE)
+    # IN TRANSACTIONS needs an auto-commit transaction; deleting twice is harmless.
+    [row] = db.write_idempotent(DELETE_LINEAGE)
     return int(row["deleted"])

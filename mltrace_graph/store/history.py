@@ -127,8 +127,7 @@ def history(
 
 
 # Paging is by a cursor: the run after which to continue, in (start, id) descending order.
-RECENT = (
-    """
+_RECENT_PAGE = """
 OPTIONAL MATCH (last:ComponentRun {id: $last_run_id})
 WITH last
 WHERE $last_run_id IS NULL OR last IS NOT NULL
@@ -138,7 +137,11 @@ CALL (last) {
   WHERE r.start_timestamp <= coalesce(last.start_timestamp, $latest)
     AND (last IS NULL OR r.start_timestamp < last.start_timestamp OR r.id < last.id)
   WITH r ORDER BY r.start_timestamp DESC, r.id DESC LIMIT $limit
-  MATCH (r)-[:RUN_OF]->(c:Component)
+"""
+
+RECENT = (
+    _RECENT_PAGE
+    + """  MATCH (r)-[:RUN_OF]->(c:Component)
   RETURN collect("""
     + RUN_PROJECTION
     + """) AS runs
@@ -164,20 +167,13 @@ def recent_runs(
     return [run_from_record(record) for record in rows[0]["runs"]]
 
 
-RECENT_IDS = """
-OPTIONAL MATCH (last:ComponentRun {id: $last_run_id})
-WITH last
-WHERE $last_run_id IS NULL OR last IS NOT NULL
-CALL (last) {
-  MATCH (r:ComponentRun)
-  USING INDEX r:ComponentRun(start_timestamp)
-  WHERE r.start_timestamp <= coalesce(last.start_timestamp, $latest)
-    AND (last IS NULL OR r.start_timestamp < last.start_timestamp OR r.id < last.id)
-  WITH r ORDER BY r.start_timestamp DESC, r.id DESC LIMIT $limit
-  RETURN collect(r.id) AS ids
+RECENT_IDS = (
+    _RECENT_PAGE
+    + """  RETURN collect(r.id) AS ids
 }
 RETURN ids
 """
+)
 
 
 def recent_run_ids(db: Database, limit: int = 5, last_run_id: int | None = None) -> list[int]:

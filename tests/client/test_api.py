@@ -179,6 +179,17 @@ def test_clean_db_deletes_lineage_and_keeps_migration_records(db: Database) -> N
     assert [r["id"] for r in graph_runs(db)] == [1]
 
 
+def test_clean_db_deletes_in_batches_and_keeps_api_tokens(db: Database) -> None:
+    from mltrace_graph.store import tokens
+
+    _, secret = tokens.create_token(db, "ci")
+    # More nodes than one delete batch holds, so the batching itself is exercised.
+    db.write("UNWIND range(1, 12000) AS i CREATE (:IOPointer {name: 'p' + i, flag: false})")
+    mltrace.clean_db()
+    assert db.read("MATCH (p:IOPointer) RETURN count(p) AS n") == [{"n": 0}]
+    assert tokens.find_active_token(db, secret) is not None
+
+
 def test_git_hash_and_tags_come_from_the_working_directory(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
