@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
 from mltrace_graph import remote
 from mltrace_graph.entities.component_run import ComponentRun
@@ -158,17 +154,6 @@ def test_invalid_runs_come_back_as_invalid_input_naming_the_field(
 
 def test_an_unknown_run_id_is_null_not_an_error(client: FlaskClient) -> None:
     assert gql(client, RUN, {"id": 999}) == {"data": {"run": None}}
-
-
-@pytest.fixture
-def served(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    remote.reset_server()
 
 
 def test_send_runs_logs_through_the_server_and_sets_ids(

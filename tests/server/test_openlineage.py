@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from openlineage.client import OpenLineageClient
 from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
@@ -27,7 +24,6 @@ from openlineage.client.transport.http import (
     HttpConfig,
     HttpTransport,
 )
-from werkzeug.serving import make_server
 
 from mltrace_graph.store import lineage
 from mltrace_graph.store.connection import Database
@@ -46,17 +42,6 @@ RETURN c.name AS component, r.id AS id, r.status AS status, r.start_timestamp AS
        COLLECT { MATCH (r)-[:DEPENDS_ON]->(d) RETURN d.id } AS depends_on
 ORDER BY r.id
 """
-
-
-@pytest.fixture
-def served(app: Flask) -> Iterator[str]:
-    """The app on a loopback port, served from a thread, so a real HTTP client can reach it."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 def _client(url: str, token: str) -> OpenLineageClient:

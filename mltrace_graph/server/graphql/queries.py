@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import strawberry
@@ -112,6 +113,17 @@ def _history_page(
     return found
 
 
+def _trace_result(asked: str, walk: Callable[[], lineage.TraceGraph]) -> TraceResult:
+    """Runs a trace or impact walk and maps its expected errors into the schema."""
+    try:
+        graph = walk()
+    except NotFoundError as exc:
+        return NotFound(message=str(exc), ids=[asked])
+    except InvalidInputError as exc:
+        return InvalidInput(message=str(exc), field=exc.field)
+    return TraceGraph.from_store(graph)
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="Components, optionally only those with a tag or owner.")
@@ -205,18 +217,15 @@ class Query:
     def trace(
         self, info: Info, output_id: str, max_depth: int = 50, max_nodes: int = 5000
     ) -> TraceResult:
-        try:
-            graph = lineage.trace(
+        return _trace_result(
+            output_id,
+            lambda: lineage.trace(
                 info.context.db,
                 output_id,
                 max_depth=_depth(max_depth),
                 max_nodes=_node_cap(max_nodes),
-            )
-        except NotFoundError as exc:
-            return NotFound(message=str(exc), ids=[output_id])
-        except InvalidInputError as exc:
-            return InvalidInput(message=str(exc), field=exc.field)
-        return TraceGraph.from_store(graph)
+            ),
+        )
 
     @strawberry.field(
         description=(
@@ -227,20 +236,17 @@ class Query:
     def impact(
         self, info: Info, id: str, max_depth: int = 50, max_nodes: int = 5000
     ) -> TraceResult:
-        try:
+        def walk() -> lineage.TraceGraph:
             run_id, output_id = parse_node_id(id)
-            graph = lineage.impact(
+            return lineage.impact(
                 info.context.db,
                 run_id=run_id,
                 output_id=output_id,
                 max_depth=_depth(max_depth),
                 max_nodes=_node_cap(max_nodes),
             )
-        except NotFoundError as exc:
-            return NotFound(message=str(exc), ids=[id])
-        except InvalidInputError as exc:
-            return InvalidInput(message=str(exc), field=exc.field)
-        return TraceGraph.from_store(graph)
+
+        return _trace_result(id, walk)
 
     @strawberry.field(description="Flagged outputs and the runs behind them, ranked.")
     def review(self, info: Info, rank: ReviewRank = ReviewRank.COVERAGE, limit: int = 50) -> Review:
