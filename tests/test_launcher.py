@@ -77,6 +77,26 @@ def test_a_taken_port_is_named_in_the_error(tmp_path: Path) -> None:
             launcher.start(_cfg(tmp_path, port=port))
 
 
+def test_a_port_left_in_time_wait_by_a_dead_server_can_be_reused(tmp_path: Path) -> None:
+    """After a crash, the old server's connections linger in TIME_WAIT for a minute."""
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Neo4j's Bolt does
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = listener.accept()
+        accepted.close()  # the side closing first keeps TIME_WAIT on the server's port
+        client.close()
+    with socket.socket() as plain, pytest.raises(OSError):
+        plain.bind(("127.0.0.1", port))  # what the port check used to do
+    cfg = _cfg(tmp_path, port=port)
+    try:
+        assert launcher.start(cfg).running
+    finally:
+        launcher.stop(cfg)
+
+
 def test_a_stale_pid_file_is_detected_and_removed(tmp_path: Path) -> None:
     cfg = _cfg(tmp_path)
     cfg.home.mkdir(parents=True)

@@ -318,7 +318,13 @@ def _password(cfg: LauncherConfig) -> str:
 
 
 def _check_port_free(port: int) -> None:
+    """Fails only when something listens on the port.
+
+    Neo4j binds with SO_REUSEADDR, so the probe does too: connections of a Neo4j that just
+    died linger in TIME_WAIT for a minute and must not block starting it again.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError as exc:

@@ -44,9 +44,7 @@ OPTIONAL CALL (existing, duplicate) {
   MERGE (r:ComponentRun {uid: $run.uid})
     ON CREATE SET r.id = next_id, r.component_name = c.name,
                   r.start_timestamp = $run.event_time, r.logged_at = datetime(),
-                  r.status = 'running', r.stale = [], r.notes = '', r.git_tags = [],
-                  r.test_results = '[]', r.params = '{}', r.metrics = '{}',
-                  r.openlineage_events = []
+                  r.status = 'running', r.stale = [], r.openlineage_events = []
   MERGE (r)-[:RUN_OF]->(c)
   WITH r, existing,
        CASE WHEN $run.status IS NOT NULL THEN $run.status ELSE r.status END AS status,

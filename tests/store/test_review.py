@@ -118,3 +118,34 @@ def test_unflag_and_unflag_all_clear_flags(db: Database) -> None:
     assert review.review(db).flagged == ["p1", "raw"]
     assert review.unflag_all(db) == 2
     assert review.review(db).flagged == []
+
+
+# Each flagged output has its own chain of five runs: 2,500 flags and 12,500 candidates.
+_WIDE_FLAGGED_HISTORY = """
+UNWIND range(0, $chains - 1) AS chain
+MERGE (c:Component {name: 'stage'})
+CREATE (o:IOPointer {name: 'out-' + chain, flag: true, pointer_type: 'ENDPOINT'})
+WITH c, chain, o
+UNWIND range(0, 4) AS step
+WITH c, chain, o, step, datetime('2026-01-01T00:00:00Z') + duration({minutes: step}) AS at
+CREATE (r:ComponentRun {uid: chain + '-' + step, id: chain * 5 + step + 1,
+                        component_name: 'stage', start_timestamp: at, end_timestamp: at})
+CREATE (r)-[:RUN_OF]->(c)
+WITH chain, o, collect(r) AS runs
+FOREACH (i IN range(1, 4) | FOREACH (a IN [runs[i]] | FOREACH (b IN [runs[i - 1]] |
+  CREATE (a)-[:DEPENDS_ON]->(b))))
+WITH o, runs[4] AS last
+CREATE (last)-[:PRODUCED]->(o)
+"""
+
+
+def test_an_unlimited_review_of_thousands_of_flags_fits_in_transaction_memory(
+    db: Database,
+) -> None:
+    """With ``LIMIT 2**31 - 1`` standing in for "no limit", this ran out of memory."""
+    db.write(_WIDE_FLAGGED_HISTORY, chains=2500)
+    for rank in review.RANKS:
+        result = review.review(db, rank=rank)
+        assert len(result.flagged) == 2500
+        assert len(result.culprits) == 12_500
+        assert {(c.ef, c.ep) for c in result.culprits} == {(1, 0)}

@@ -89,3 +89,30 @@ def test_get_runs_reads_back_pointers_and_dependencies(db: Database) -> None:
     assert loaded.notes == "dropped nulls"
     assert loaded.params == {"threshold": 0.5}
     assert loaded.start_timestamp == clean.start_timestamp
+
+
+def test_a_run_read_back_has_every_attribute_it_was_logged_with(db: Database) -> None:
+    ingest = _run("ingest", 0, [], ["raw.csv"])
+    clean = _run("clean", 1, ["raw.csv"], ["clean.csv", "model.joblib"])
+    clean.notes = "dropped nulls"
+    clean.git_hash, clean.git_tags, clean.code_snapshot = "abc123", ["v1"], "def f(): ..."
+    clean.status = "failed"
+    clean.test_results = [{"name": "no_nulls", "passed": False}]
+    clean.params, clean.metrics = {"threshold": 0.5}, {"rows": 10.0}
+    clean.metric_steps = {"loss": [(0, 1.0), (1, 0.5)]}
+    clean.set_upstream("ingest")
+    runs.record_runs(db, [ingest, clean])
+    [loaded] = runs.get_runs(db, [clean.id or 0])
+    logged = vars(clean)
+    # The component's metadata lives on the component node, not on the run.
+    for key in ("component_description", "component_tags", "owner"):
+        logged.pop(key)
+        vars(loaded).pop(key)
+    assert vars(loaded).keys() == logged.keys()
+    for key, value in logged.items():
+        if key in ("_inputs", "_outputs"):
+            assert [p.to_dictionary() for p in vars(loaded)[key]] == [
+                p.to_dictionary() for p in value
+            ], key
+        else:
+            assert vars(loaded)[key] == value, key
