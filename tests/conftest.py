@@ -22,7 +22,12 @@ from mltrace_graph.errors import MltraceGraphError
 from mltrace_graph.store import migrations
 from mltrace_graph.store.connection import Database, close_drivers
 
-CLEAN_GRAPH = "MATCH (n) WHERE NOT n:SchemaMigration DETACH DELETE n"
+# In batches of their own transactions: one transaction deleting a graph left by a
+# benchmark (tens of thousands of runs) ran a 1 GiB heap out of memory and killed Neo4j.
+CLEAN_GRAPH = """
+MATCH (n) WHERE NOT n:SchemaMigration
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
+"""
 NEO4J_IMAGE = "neo4j:5.26-community"
 
 
@@ -137,7 +142,7 @@ def db(neo4j_server: Neo4jServer) -> Iterator[Database]:
     """A handle on the session's Neo4j, with an empty lineage graph and default config."""
     config.reset_configuration()
     database = Database(neo4j_server.settings)
-    database.write(CLEAN_GRAPH)
+    database.write_idempotent(CLEAN_GRAPH)
     yield database
     config.reset_configuration()
 

@@ -46,10 +46,13 @@ class Scale:
     diamond: tuple[int, int]
     flagged: tuple[int, ...]
     predictions: int = 20
+    single_warmup: int = 3000
 
 
 SCALES = {
-    "tiny": Scale("tiny", (300,), 3, 20, 200, (10, 30), (4, 3), (5, 10), predictions=5),
+    "tiny": Scale(
+        "tiny", (300,), 3, 20, 200, (10, 30), (4, 3), (5, 10), predictions=5, single_warmup=20
+    ),
     "default": Scale("default", (10_000,), 15, 300, 3000, (10, 100, 1000), (8, 4), (100, 1000)),
     "medium": Scale(
         "medium", (10_000, 100_000), 15, 300, 3000, (10, 100, 1000), (8, 4), (100, 1000, 10_000)
@@ -131,16 +134,31 @@ def _two_by_two(i: int) -> ComponentRun:
 
 
 def measure_logging(report: Report, scale: Scale) -> None:
+    """One ``log_component_run`` at a time, just after Neo4j started and once it is warm.
+
+    Neo4j's JIT needs a few thousand statements: on the 2-core machine p50 went from
+    15 ms (first 300 logs) to 8 ms (after 300) to under 4 ms (after 3,000). A logging
+    server runs for days, so the target row is the warm one; the cold row says what a
+    freshly started database gives.
+    """
     counter = iter(range(1, 10**9))
-    # As many unmeasured logs first: a just-started JVM is not the steady state.
-    single = repeat(
-        lambda: mt.log_component_run(_two_by_two(next(counter))),
-        scale.single_logs,
-        warmup=scale.single_logs,
+
+    def log_one() -> None:
+        mt.log_component_run(_two_by_two(next(counter)))
+
+    cold = repeat(log_one, scale.single_logs, warmup=0)
+    row = _timed("logging", "log_component_run, first logs after Neo4j started", cold)
+    row.rate, row.rate_unit = cold.per_second, "runs/s"
+    report.add(row)
+    warm = repeat(log_one, scale.single_logs, warmup=scale.single_warmup)
+    row = _timed(
+        "logging",
+        f"log_component_run, 2 inputs + 2 outputs (after {scale.single_warmup:,} warm-up logs)",
+        warm,
+        3.0,
     )
-    row = _timed("logging", "log_component_run, 2 inputs + 2 outputs", single, 3.0)
-    row.rate, row.rate_unit = single.per_second, "runs/s"
-    row.met = single.p50_ms <= 3.0 and single.per_second >= 300
+    row.rate, row.rate_unit = warm.per_second, "runs/s"
+    row.met = warm.p50_ms <= 3.0 and warm.per_second >= 300
     row.target = "p50 <= 3 ms; >= 300 runs/s"
     report.add(row)
 
@@ -196,7 +214,9 @@ def measure_backtraces(report: Report, scale: Scale, echo: Echo) -> dict[int, st
         mt.log_component_runs(runs)
         outputs[depth] = runs[-1].outputs[0].name
     for depth, output in outputs.items():
-        sample = repeat(partial(mt.backtrace, output), scale.reps)
+        # As many unmeasured calls first: like logging, reads get faster for a while after
+        # Neo4j starts, and the target is about a server that has been up.
+        sample = repeat(partial(mt.backtrace, output), scale.reps, warmup=scale.reps)
         target = 50.0 if depth == 1000 else None
         report.add(_timed("backtrace", f"chain of depth {depth}", sample, target, depth=depth))
     layers, width = scale.diamond

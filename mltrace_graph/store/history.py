@@ -85,6 +85,10 @@ def component_run(db: Database, run_id: int) -> ComponentRun:
 
 # The composite index serves both the equality and the range. The hint matters: once the
 # graph has many runs the planner otherwise picks the start_timestamp index and filters.
+# Ordering by the index's own columns first (component_name is fixed, so it changes
+# nothing) lets Neo4j read the index backwards and stop after $limit runs (a PartialTop);
+# "ORDER BY r.start_timestamp DESC, r.id DESC" read every run of the component instead:
+# 200 ms for 200,000 inference runs, against 3 ms.
 HISTORY = (
     """
 MATCH (c:Component {name: $name})
@@ -92,7 +96,7 @@ CALL (c) {
   MATCH (r:ComponentRun {component_name: c.name})
   USING INDEX r:ComponentRun(component_name, start_timestamp)
   WHERE r.start_timestamp >= $lower AND r.start_timestamp <= $upper
-  WITH r ORDER BY r.start_timestamp DESC, r.id DESC LIMIT $limit
+  WITH r ORDER BY r.component_name DESC, r.start_timestamp DESC, r.id DESC LIMIT $limit
   RETURN collect("""
     + RUN_PROJECTION
     + """) AS runs

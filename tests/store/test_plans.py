@@ -218,3 +218,60 @@ def test_browsing_queries_enter_through_an_index_and_never_scan_a_label(
     operators = _operators(planned, query, **params)
     assert entry in operators, f"{what}: {operators}"
     assert not SCANS & set(operators), what
+
+
+_BUSY_COMPONENT = """
+MERGE (c:Component {name: 'busy'}) SET c.owner = 'ana'
+WITH c
+UNWIND range(1, $runs) AS i
+CREATE (r:ComponentRun {uid: 'busy-' + i, id: 100000 + i, component_name: 'busy',
+                        status: 'success',
+                        start_timestamp: datetime('2026-01-01T00:00:00Z') + duration({minutes: i})})
+CREATE (r)-[:RUN_OF]->(c)
+"""
+
+
+def _rows_read_from_run_indexes(db: Database, query: str, **params: Any) -> int:
+    """Rows produced by the operators that read a ComponentRun index."""
+    with db.session() as session:
+        result = session.run("PROFILE " + query, params)  # type: ignore[arg-type]
+        plan = result.consume().profile
+    total, stack = 0, [plan]
+    while stack:
+        node = stack.pop()
+        details = str(node.get("args", {}).get("Details", ""))
+        if "IndexSeek" in node["operatorType"] and ":ComponentRun(" in details:
+            total += int(node.get("rows", 0))
+        stack.extend(node.get("children", []))
+    return total
+
+
+NEWEST_FIRST: list[tuple[str, str, dict[str, Any], int]] = [
+    (
+        "history",
+        history.HISTORY,
+        {"name": "busy", "limit": 5, "lower": EARLIEST, "upper": LATEST},
+        6,
+    ),
+    ("recent", history.RECENT, {"limit": 5, "last_run_id": None, "latest": LATEST}, 6),
+    (
+        "search by component",
+        search.SEARCH_BY_COMPONENT,
+        {**SEARCH, "component": "busy", "max_results": 5},
+        6,
+    ),
+    ("search by time", search.SEARCH_BY_TIME, {**SEARCH, "max_results": 5}, 6),
+    ("search by an owner with no runs", search.SEARCH_BY_OWNER, {**SEARCH, "owner": "nobody"}, 0),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "query", "params", "most"), NEWEST_FIRST, ids=[n[0] for n in NEWEST_FIRST]
+)
+def test_newest_first_reads_stop_after_the_limit_however_many_runs_there_are(
+    db: Database, what: str, query: str, params: dict[str, Any], most: int
+) -> None:
+    """Reading the index backwards, not sorting all 2,000 runs of the component."""
+    db.write(_BUSY_COMPONENT, runs=2000)
+    db.write("CALL db.prepareForReplanning(60)")
+    assert _rows_read_from_run_indexes(db, query, **params) <= most, what
