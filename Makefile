@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: bench run test setup prereqs lint typecheck pytest neo4j-start neo4j-stop clean-venv
+.PHONY: bench run test setup prereqs prereqs-python lint typecheck pytest neo4j-start neo4j-stop clean-venv
 
 run: setup ## Local Neo4j, schema, a demo pipeline, then the server in the foreground (prints its URL)
 	$(BIN)/mltrace-graph neo4j start
@@ -18,11 +18,13 @@ test: setup lint typecheck pytest ## Every test suite, against a real Neo4j
 
 setup: prereqs $(STAMP)
 
-prereqs:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
-	  { echo "error: Python 3.11 or newer is needed as '$(PYTHON)' (set PYTHON=/path/to/python3.11)"; exit 1; }
+prereqs: prereqs-python
 	@command -v java >/dev/null || { echo "error: Java 17+ is needed for the local Neo4j (apt-get install openjdk-17-jdk-headless), or set NEO4J_URI"; exit 1; }
 	@command -v mvn >/dev/null || { echo "error: Maven is needed once to fetch Neo4j (apt-get install maven), or set NEO4J_URI"; exit 1; }
+
+prereqs-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
+	  { echo "error: Python 3.11 or newer is needed as '$(PYTHON)' (set PYTHON=/path/to/python3.11)"; exit 1; }
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +54,27 @@ clean-venv:
 SCALE ?= default
 bench: setup ## Benchmarks on a dedicated local Neo4j (SCALE=tiny|default|medium|large)
 	$(BIN)/python -m mltrace_graph.bench --scale $(SCALE) --out bench-results
+
+# --- The original mltrace, for comparison (docs/perf/original-mltrace.md) ---
+# Its own virtualenv (it needs SQLAlchemy 1.4, and none of our packages) and a throwaway
+# PostgreSQL cluster on 127.0.0.1 that is stopped and deleted however the run ends.
+# ORIGINAL_ARGS passes options to mltrace_graph/bench/original.py (e.g. --cycles 1000).
+ORIGINAL_VENV  := .venv-mltrace
+ORIGINAL_REQS  := mltrace_graph/bench/original-requirements.txt
+ORIGINAL_STAMP := $(ORIGINAL_VENV)/.installed-stamp
+ORIGINAL_ARGS  ?=
+
+.PHONY: bench-original
+
+$(ORIGINAL_STAMP): $(ORIGINAL_REQS) | prereqs-python
+	rm -rf $(ORIGINAL_VENV)
+	$(PYTHON) -m venv $(ORIGINAL_VENV)
+	$(ORIGINAL_VENV)/bin/pip install -q -r $(ORIGINAL_REQS) || \
+	  { echo "error: could not install the original mltrace from PyPI ($(ORIGINAL_REQS))"; exit 1; }
+	touch $@
+
+bench-original: $(ORIGINAL_STAMP) ## The bench rows replayed on the original mltrace + PostgreSQL
+	bash mltrace_graph/bench/original-run.sh $(ORIGINAL_VENV)/bin/python bench-results $(ORIGINAL_ARGS)
 
 # --- Web app (webapp/, built into mltrace_graph/static/ which the server serves at /) ---
 NPM          ?= npm
