@@ -7,10 +7,12 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from mltrace_graph.server.graphql.schema import (
+    BULK_TYPES,
     MAX_ALIASES,
     MAX_DEPTH,
     MAX_TOKENS,
     SDL_PATH,
+    build_schema,
     export_sdl,
 )
 from tests.server.conftest import gql
@@ -52,3 +54,15 @@ def test_a_document_with_too_many_tokens_is_refused(client: FlaskClient) -> None
     body = gql(client, "{ " + "tags " * (MAX_TOKENS + 1) + "}")
     assert body["data"] is None
     assert "Document contains more than" in body["errors"][0]["message"]
+
+
+def test_bulk_trace_fields_read_attributes_without_strawberrys_wrapper() -> None:
+    schema = build_schema()
+    for type_name in BULK_TYPES:
+        definition = schema.get_type_by_name(type_name)
+        fields = schema._schema.type_map[type_name].fields  # type: ignore[attr-defined]
+        plain = [f for f in definition.fields if not f.base_resolver]  # type: ignore[union-attr]
+        assert plain, type_name
+        for field in plain:
+            name = schema.config.name_converter.get_graphql_name(field)
+            assert fields[name].resolve.__qualname__.startswith("_attribute"), (type_name, name)
