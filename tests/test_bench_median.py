@@ -75,3 +75,20 @@ def test_the_command_prints_the_median_table(
 def test_an_unreadable_report_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert median.main([str(tmp_path / "missing.json")]) == 1
     assert "missing.json" in capsys.readouterr().err
+
+
+def test_the_web_app_row_names_the_median_first_draw() -> None:
+    reports = []
+    for draw, total in ((2400, 2900), (2800, 3400), (2100, 2600)):
+        row = Result(
+            "web app",
+            f"2,001-node trace drawn (first draw {draw} ms)",
+            value=total,
+            unit="ms",
+            target="<= 3,000 ms",
+            params={"first_draw_ms": draw},
+        )
+        reports.append({"scale": "default", "facts": {}, "results": [vars(row)]})
+    [web] = median.combine(reports).results
+    assert web.what == "2,001-node trace drawn (first draw 2400 ms)"
+    assert (web.value, web.met) == (2900, True)
