@@ -19,32 +19,10 @@ from typing import Any
 from mltrace_graph.bench.report import markdown
 from mltrace_graph.bench.suite import Report, Result
 
-# Targets as the suite writes them: "p50 <= 50 ms", ">= 5,000 runs/s", "<= 2x", ...
-_LIMIT = re.compile(r"(p50\s*)?(<=|>=)\s*([\d,.]+)")
-
 
 def _median(values: list[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return statistics.median(present) if present else None
-
-
-def verdict(row: Result) -> bool | None:
-    """Whether the row meets every limit in its target text (None: no target)."""
-    if not row.target:
-        return None
-    met = True
-    for p50, op, number in _LIMIT.findall(row.target):
-        limit = float(number.replace(",", ""))
-        if p50:
-            measured = row.p50_ms
-        elif op == ">=":
-            measured = row.rate
-        else:
-            measured = row.value
-        if measured is None:
-            return None
-        met = met and (measured <= limit if op == "<=" else measured >= limit)
-    return met
 
 
 def combine(reports: list[dict[str, Any]]) -> Report:
@@ -77,8 +55,7 @@ def combine(reports: list[dict[str, Any]]) -> Report:
         if all(isinstance(d, int | float) for d in draws):  # the web app row names its own
             middle = statistics.median(d for d in draws if d is not None)
             result.what = re.sub(r"first draw \d+ ms", f"first draw {middle:.0f} ms", first["what"])
-        result.met = verdict(result)
-        combined.add(result)
+        combined.add(result)  # takes the verdict again, from the medians
     return combined
 
 
