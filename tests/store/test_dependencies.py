@@ -498,3 +498,68 @@ def test_eight_racing_writers_link_every_run_by_the_rule(db: Database) -> None:
     assert [(a, b) for a, b in edges if by_uid[b].start > by_uid[a].start] == []
     assert edges == expected_dependencies(stored, key=lambda s: (s.start, s.end, s.id))
     assert len(edges) > 400  # the history really has dependencies to get wrong
+
+
+# --- cost: the write reads what the answer needs ------------------------------------------
+
+
+def _index_rows(db: Database, runs: Sequence[ComponentRun]) -> tuple[int, set[str]]:
+    """PROFILEs RECORD_RUNS on these runs: rows read from indexes, and the operators."""
+    rows = [store_runs._wire(store_runs.run_to_row(r)) for r in runs]
+    query = store_runs.RECORD_RUNS.replace("CYPHER replan=skip", "CYPHER replan=skip PROFILE")
+    with db.session() as session:
+        result = session.run(query, runs=rows)  # type: ignore[arg-type]
+        plan = result.consume().profile
+    total, operators, stack = 0, set(), [plan]
+    while stack:
+        node = stack.pop()
+        operator = node["operatorType"].split("@")[0]
+        operators.add(operator)
+        if "IndexSeek" in operator and "Unique" not in operator:
+            total += int(node.get("rows", 0))
+        stack.extend(node.get("children", []))
+    return total, operators
+
+
+def test_logging_reads_a_few_index_entries_however_many_runs_share_the_pointer(
+    db: Database,
+) -> None:
+    """300 producers and 300 consumers of model.pkl: one more of each reads a handful."""
+    history = []
+    for i in range(300):
+        start = DAY + timedelta(minutes=10 * i)
+        history.append(run("train", start, start + timedelta(minutes=2), outputs=["model.pkl"]))
+        history.append(
+            run(
+                "infer",
+                start + timedelta(minutes=5),
+                start + timedelta(minutes=6),
+                inputs=["model.pkl"],
+                upstream=["train"],
+            )
+        )
+    mltrace.log_component_runs(history)
+    db.write("CALL db.prepareForReplanning(60)")
+    late = DAY + timedelta(minutes=10 * 150 + 3)  # between train 150 and infer 150
+    in_order = DAY + timedelta(days=3)
+    newcomers = [
+        run("train", late, late + timedelta(seconds=30), outputs=["model.pkl"]),
+        run(
+            "infer",
+            in_order,
+            in_order + timedelta(minutes=1),
+            inputs=["model.pkl"],
+            upstream=["train"],
+        ),
+    ]
+    read, operators = _index_rows(db, newcomers)
+    assert read <= 20, read
+    assert not {"NodeByLabelScan", "AllNodesScan", "DirectedRelationshipTypeScan"} & operators
+    assert "DirectedRelationshipIndexSeek" in operators
+    # The late run re-linked the one consumer it should have fed, and nothing else.
+    relinked = db.read(
+        "MATCH (r:ComponentRun)-[:DEPENDS_ON]->(:ComponentRun {uid: $uid}) "
+        "RETURN r.start_timestamp AS s",
+        uid=newcomers[0].uid,
+    )
+    assert [row["s"].to_native() for row in relinked] == [DAY + timedelta(minutes=1505)]
