@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 import mltrace_graph as mltrace
 from mltrace_graph import ComponentRun
-from mltrace_graph.store import lineage, review
+from mltrace_graph.store import lineage, openlineage, review
 from mltrace_graph.store import runs as store_runs
 from mltrace_graph.store.connection import Database
 
@@ -563,3 +563,20 @@ def test_logging_reads_a_few_index_entries_however_many_runs_share_the_pointer(
         uid=newcomers[0].uid,
     )
     assert [row["s"].to_native() for row in relinked] == [DAY + timedelta(minutes=1505)]
+
+
+def test_a_run_logged_in_python_depends_on_a_dataset_written_through_openlineage(
+    db: Database,
+) -> None:
+    dataset = openlineage.PointerRow("warehouse.orders", "warehouse.orders", "data")
+    uid = "0190a3c2-7d1e-7cc0-9a55-0c7b3f0e6a11"
+    openlineage.record_events(
+        db,
+        [
+            openlineage.OpenLineageRun(uid, "etl", "START", at(8, 0), outputs=[dataset]),
+            openlineage.OpenLineageRun(uid, "etl", "COMPLETE", at(8, 30), outputs=[dataset]),
+        ],
+    )
+    report = run("report", at(9, 0), at(9, 5), inputs=["warehouse.orders"])
+    mltrace.log_component_run(report)
+    assert depends_on(db) == {(report.uid, uid)}
