@@ -67,14 +67,16 @@ def _bounded(template: LiteralString, bound: int | None) -> LiteralString:
     return template.replace(_BOUND, text)  # mypy reads LiteralString as str
 
 
-# The latest producer of the output (by start time, then id) is level 0; then its
-# dependencies, each once at its shortest distance. One row when the output exists.
+# The latest producer of the output is level 0: the one that ended last (ties: higher id;
+# a run still open, with no end, comes after every ended one), the same "latest" as the
+# dependency rule of RECORD_RUNS. Then its dependencies, each once at its shortest
+# distance. One row when the output exists.
 BACKTRACE = (
     """
 MATCH (out:IOPointer {name: $output})
 CALL (out) {
   MATCH (out)<-[:PRODUCED]-(r0:ComponentRun)
-  WITH r0 ORDER BY r0.start_timestamp DESC, r0.id DESC LIMIT 1
+  WITH r0 ORDER BY r0.end_timestamp IS NULL, r0.end_timestamp DESC, r0.id DESC LIMIT 1
   MATCH p = (r0)-[:DEPENDS_ON*0..$$DEPTH$$]->(r:ComponentRun)
   WITH r, min(length(p)) AS level
   ORDER BY level, r.id DESC
@@ -119,7 +121,7 @@ TRACE_GRAPH = (
 MATCH (start:IOPointer {name: $output})
 CALL (start) {
   MATCH (start)<-[:PRODUCED]-(r0:ComponentRun)
-  WITH r0 ORDER BY r0.start_timestamp DESC, r0.id DESC LIMIT 1
+  WITH r0 ORDER BY r0.end_timestamp IS NULL, r0.end_timestamp DESC, r0.id DESC LIMIT 1
   MATCH p = (r0)-[:DEPENDS_ON*0..$$DEPTH$$]->(r:ComponentRun)
   WITH r, min(length(p)) AS level
 """
@@ -183,9 +185,9 @@ def backtrace(
 ) -> list[tuple[int, ComponentRun]]:
     """The runs an output depends on, each once at its shortest distance, in one query.
 
-    Level 0 is the latest run (by start time) that produced ``output_id``; level n holds
-    the runs n ``DEPENDS_ON`` hops upstream of it. Runs are ordered by level, then by id
-    descending. A pointer nothing produced (a raw input) has an empty backtrace.
+    Level 0 is the latest run that produced ``output_id`` (the one that ended last, ties by
+    id); level n holds the runs n ``DEPENDS_ON`` hops upstream of it. Runs are ordered by
+    level, then by id descending. A pointer nothing produced (a raw input) has an empty backtrace.
 
     Raises:
         NotFoundError: no pointer is named ``output_id``.

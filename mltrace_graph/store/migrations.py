@@ -156,7 +156,9 @@ def upgrade(db: Database, directory: Path | None = None) -> list[Migration]:
     for migration in pending:
         for number, statement in enumerate(migration.statements, start=1):
             try:
-                db.write(statement)
+                # Auto-commit, so a data migration may batch itself with
+                # CALL { ... } IN TRANSACTIONS (V0111); statements are idempotent anyway.
+                db.write_idempotent(statement)
             except Exception as exc:
                 raise MigrationError(
                     f"migration {migration.path}, statement {number}, failed: {exc}; the "

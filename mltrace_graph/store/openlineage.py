@@ -74,6 +74,12 @@ OPTIONAL CALL (existing, duplicate) {
     SET p.value = pointer.value, p.pointer_type = pointer.pointer_type
     MERGE (r)-[:PRODUCED]->(p)
   }
+  // The pointer and run times on the edges are what RECORD_RUNS's time rule looks up.
+  CALL (r) {
+    MATCH (r)-[e:PRODUCED|CONSUMED]->(p:IOPointer)
+    SET e.pointer = p.name, e.run_start = r.start_timestamp,
+        e.run_end = CASE WHEN type(e) = 'PRODUCED' THEN r.end_timestamp END
+  }
   // Depends on the latest earlier producer of each input, as runs logged in Python do.
   CALL (r) {
     MATCH (r)-[:CONSUMED]->(p:IOPointer)<-[:PRODUCED]-(producer:ComponentRun)

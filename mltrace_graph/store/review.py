@@ -110,9 +110,10 @@ def unflag_all(db: Database) -> int:
     return int(db.write(UNFLAG_ALL)[0]["unflagged"])
 
 
-# Seeds: each flagged output's latest producer. Candidates: each seed's ancestors-or-self,
-# DISTINCT per (output, run) so the var-length expand is a pruning BFS. Aggregations over
-# no rows still give one row, so an empty review is one row of empty lists.
+# Seeds: each flagged output's latest producer (the one that ended last, ties by id, as in
+# lineage.BACKTRACE). Candidates: each seed's ancestors-or-self, DISTINCT per (output, run)
+# so the var-length expand is a pruning BFS. Aggregations over no rows still give one row,
+# so an empty review is one row of empty lists.
 _REVIEW_HEAD = """
 MATCH (flagged:IOPointer {flag: true})
 USING INDEX flagged:IOPointer(flag)
@@ -120,7 +121,7 @@ WITH collect(flagged) AS outputs
 CALL (outputs) {
   UNWIND outputs AS o
   MATCH (o)<-[:PRODUCED]-(r0:ComponentRun)
-  WITH o, r0 ORDER BY r0.start_timestamp DESC, r0.id DESC
+  WITH o, r0 ORDER BY r0.end_timestamp IS NULL, r0.end_timestamp DESC, r0.id DESC
   WITH o, head(collect(r0)) AS r0
   MATCH (r0)-[:DEPENDS_ON*0..]->(r:ComponentRun)
   WITH DISTINCT o, r
@@ -137,8 +138,9 @@ _REVIEW_EP = """
     WHERE NOT coalesce(o.flag, false)
       AND (COUNT { (o)<-[:PRODUCED]-() } = 1 OR NOT EXISTS {
         MATCH (o)<-[:PRODUCED]-(later:ComponentRun)
-        WHERE later.start_timestamp > d.start_timestamp
-           OR (later.start_timestamp = d.start_timestamp AND later.id > d.id)
+        WHERE later.end_timestamp > d.end_timestamp
+           OR (later.end_timestamp = d.end_timestamp AND later.id > d.id)
+           OR (d.end_timestamp IS NULL AND later.end_timestamp IS NOT NULL)
       })
     RETURN count(o) AS ep  // d is distinct and the latest producer: no duplicates
   }

@@ -22,16 +22,35 @@ from mltrace_graph.store.temporal import to_datetime
 # write takes the node's exclusive lock *before* its value is read, so concurrent loggers
 # never read the same value (Neo4j's documented read-then-write pattern). Rows whose uid is
 # already in the graph (a retry) are skipped, which makes the statement idempotent.
-# Dependencies and staleness only look at runs with a smaller id: within one statement the
-# planner may make later rows' writes visible early, and "earlier" must mean logged earlier.
+#
+# Dependencies follow time, not the order runs arrive in (docs/logging.md, "Which run a run
+# depends on"): for each input, the producer that ended last by the time the run started
+# (ties: higher id), else the producer that started last before it; the same for each
+# component named with set_upstream. The statement works in two phases so that rows of one
+# batch may name each other in any order:
+#
+# 1. every new run is written with its pointers and edges. The edges carry what the rule
+#    looks up (PRODUCED {pointer, run_start, run_end}, CONSUMED {pointer, run_start},
+#    NAMES_UPSTREAM {component, run_start}), and relationship indexes on them (V0110)
+#    answer "latest producer of p that ended by t" with one index entry, however many
+#    runs wrote p;
+# 2. the runs to decide are the new ones plus the runs a new one may now feed: consumers of
+#    its outputs (and runs naming its component) that started between its start and the end
+#    of the producer after it. Those are all the rule can move to it, so a producer logged
+#    late (spool replay, a slow writer) re-links exactly them; for each, the dependency
+#    edges the rule no longer picks are deleted, the missing ones created, and its stale
+#    warnings computed again.
+#
+# Racing writers cannot miss each other: every batch takes the Sequence lock before phase
+# 1 and holds it to commit, so a second writer's reads (all after its own lock) see the
+# first writer's committed runs and edges. (Without that global lock, the pointer nodes
+# would have to be locked in name order instead.)
 #
 # Speed (see docs/logging-performance.md): planning this statement costs 0.5-3 s, and Neo4j
 # replans it each time the counts have moved a lot, which happens over and over while a
 # graph is loaded from empty. "replan=skip" keeps the first plan. That is safe because
 # the plan does not depend on the counts: every node is reached through a unique key, a
-# hinted index, or an expansion from the run being written. "producer.id - r.id < 0" is
-# written so no index can serve it: on a small graph the planner would otherwise scan all
-# earlier runs by id instead of expanding from the input, and keep that plan.
+# hinted node or relationship index, or an expansion from a run being written or decided.
 RECORD_RUNS = """
 CYPHER replan=skip
 UNWIND range(0, size($runs) - 1) AS position
@@ -63,6 +82,8 @@ CALL (fresh, base) {
       r.component_name = row.component_name,
       r.start_timestamp = datetime(row.start_timestamp),
       r.end_timestamp = datetime(row.end_timestamp),
+      r.dependencies_from_inputs = row.dependencies_from_inputs,
+      r.staleness_threshold = row.staleness_threshold,
       r.logged_at = datetime()
   CREATE (r)-[:RUN_OF]->(c)
   WITH r, row
@@ -71,45 +92,127 @@ CALL (fresh, base) {
     MERGE (p:IOPointer {name: pointer.name})
       ON CREATE SET p.value = pointer.value, p.pointer_type = pointer.pointer_type,
                     p.flag = false, p.created_at = datetime()
-    CREATE (r)-[:CONSUMED]->(p)
+    CREATE (r)-[:CONSUMED {pointer: pointer.name, run_start: r.start_timestamp}]->(p)
   }
   CALL (r, row) {
     UNWIND row.outputs AS pointer
     MERGE (p:IOPointer {name: pointer.name})
       ON CREATE SET p.flag = false, p.created_at = datetime()
     SET p.value = pointer.value, p.pointer_type = pointer.pointer_type
-    CREATE (r)-[:PRODUCED]->(p)
-  }
-  CALL (r, row) {
-    WITH r, row WHERE row.dependencies_from_inputs
-    MATCH (r)-[:CONSUMED]->(input:IOPointer)<-[:PRODUCED]-(producer:ComponentRun)
-    WHERE producer.id - r.id < 0
-    WITH r, input, producer ORDER BY producer.id DESC
-    WITH r, input, head(collect(producer)) AS latest
-    MERGE (r)-[:DEPENDS_ON]->(latest)
+    CREATE (r)-[:PRODUCED {pointer: pointer.name, run_start: r.start_timestamp,
+                           run_end: r.end_timestamp}]->(p)
   }
   CALL (r, row) {
     UNWIND row.upstream AS upstream_name
-    CALL (r, upstream_name) {
-      MATCH (latest:ComponentRun)
-      USING INDEX latest:ComponentRun(component_name, id)
-      WHERE latest.component_name = upstream_name AND latest.id < r.id
-      RETURN latest ORDER BY latest.component_name DESC, latest.id DESC LIMIT 1
-    }
-    MERGE (r)-[:DEPENDS_ON]->(latest)
+    WITH DISTINCT r, upstream_name
+    MERGE (u:Component {name: upstream_name})
+      ON CREATE SET u.owner = '', u.description = '', u.created_at = datetime()
+    CREATE (r)-[:NAMES_UPSTREAM {component: upstream_name,
+                              run_start: r.start_timestamp}]->(u)
   }
-  CALL (r, row) {
+  RETURN collect(r) AS created
+}
+CALL (created) {
+  UNWIND created AS t
+  CALL (t) {
+    MATCH (t)-[out:PRODUCED]->(:IOPointer)
+    CALL (t, out) {
+      MATCH (n:ComponentRun)-[e:PRODUCED]->(:IOPointer)
+      USING INDEX e:PRODUCED(pointer, run_end)
+      WHERE e.pointer = out.pointer AND e.run_end >= out.run_end
+        AND n <> t AND CASE WHEN e.run_end > out.run_end THEN true ELSE n.id > t.id END
+      WITH e ORDER BY e.pointer, e.run_end LIMIT 1
+      RETURN collect(e.run_end) AS next_end
+    }
+    WITH t, out, coalesce(next_end[0], datetime('9999-12-31T23:59:59Z')) AS until
+    MATCH (fed:ComponentRun)-[e:CONSUMED]->(:IOPointer)
+    USING INDEX e:CONSUMED(pointer, run_start)
+    WHERE e.pointer = out.pointer AND e.run_start >= t.start_timestamp AND e.run_start < until
+    RETURN collect(fed) AS fed_by_outputs
+  }
+  CALL (t) {
+    CALL (t) {
+      MATCH (n:ComponentRun)
+      USING INDEX n:ComponentRun(component_name, end_timestamp)
+      WHERE n.component_name = t.component_name AND n.end_timestamp >= t.end_timestamp
+        AND n <> t
+        AND CASE WHEN n.end_timestamp > t.end_timestamp THEN true ELSE n.id > t.id END
+      WITH n ORDER BY n.component_name, n.end_timestamp LIMIT 1
+      RETURN collect(n.end_timestamp) AS next_end
+    }
+    WITH t, coalesce(next_end[0], datetime('9999-12-31T23:59:59Z')) AS until
+    MATCH (fed:ComponentRun)-[e:NAMES_UPSTREAM]->(:Component)
+    USING INDEX e:NAMES_UPSTREAM(component, run_start)
+    WHERE e.component = t.component_name
+      AND e.run_start >= t.start_timestamp AND e.run_start < until
+    RETURN collect(fed) AS fed_by_name
+  }
+  UNWIND [t] + fed_by_outputs + fed_by_name AS decided
+  WITH DISTINCT decided AS r
+  CALL (r) {
+    MATCH (r)-[input:CONSUMED]->(:IOPointer)
+    WHERE coalesce(r.dependencies_from_inputs, true)
+    CALL (r, input) {
+      MATCH (q:ComponentRun)-[e:PRODUCED]->(:IOPointer)
+      USING INDEX e:PRODUCED(pointer, run_end)
+      WHERE e.pointer = input.pointer AND e.run_end <= r.start_timestamp
+      WITH q ORDER BY e.pointer DESC, e.run_end DESC, q.id DESC LIMIT 1
+      RETURN collect(q) AS ended
+    }
+    CALL (r, input, ended) {
+      UNWIND CASE WHEN size(ended) = 0 THEN [input.pointer] ELSE [] END AS pointer
+      MATCH (q:ComponentRun)-[e:PRODUCED]->(:IOPointer)
+      USING INDEX e:PRODUCED(pointer, run_start)
+      WHERE e.pointer = pointer AND e.run_start < r.start_timestamp
+      WITH q ORDER BY e.pointer DESC, e.run_start DESC, q.id DESC LIMIT 1
+      RETURN collect(q) AS started
+    }
+    RETURN collect(head(ended + started)) AS by_input
+  }
+  CALL (r) {
+    MATCH (r)-[named:NAMES_UPSTREAM]->(:Component)
+    CALL (r, named) {
+      MATCH (q:ComponentRun)
+      USING INDEX q:ComponentRun(component_name, end_timestamp)
+      WHERE q.component_name = named.component AND q.end_timestamp <= r.start_timestamp
+        AND q <> r
+      WITH q ORDER BY q.component_name DESC, q.end_timestamp DESC, q.id DESC LIMIT 1
+      RETURN collect(q) AS ended
+    }
+    CALL (r, named, ended) {
+      UNWIND CASE WHEN size(ended) = 0 THEN [named.component] ELSE [] END AS component
+      MATCH (q:ComponentRun)
+      USING INDEX q:ComponentRun(component_name, start_timestamp)
+      WHERE q.component_name = component AND q.start_timestamp < r.start_timestamp
+        AND q <> r
+      WITH q ORDER BY q.component_name DESC, q.start_timestamp DESC, q.id DESC LIMIT 1
+      RETURN collect(q) AS started
+    }
+    RETURN collect(head(ended + started)) AS by_name
+  }
+  WITH r, by_input + by_name AS picked
+  CALL (r, picked) {
+    MATCH (r)-[old:DEPENDS_ON]->(dep:ComponentRun)
+    WHERE NOT dep IN picked
+    DELETE old
+  }
+  CALL (r, picked) {
+    UNWIND picked AS dep
+    WITH DISTINCT r, dep
+    MERGE (r)-[:DEPENDS_ON]->(dep)
+  }
+  CALL (r) {
     MATCH (r)-[:DEPENDS_ON]->(dep:ComponentRun)
     OPTIONAL MATCH (fresher:ComponentRun)
     USING INDEX fresher:ComponentRun(component_name, start_timestamp)
     WHERE fresher.component_name = dep.component_name
       AND fresher.start_timestamp > dep.start_timestamp
       AND fresher.start_timestamp < r.start_timestamp
-    WITH r, row, dep, count(fresher) AS fresher_runs,
+    WITH r, dep, count(fresher) AS fresher_runs,
          duration.inDays(dep.start_timestamp, r.start_timestamp).days AS days
     WITH r, dep, fresher_runs, days,
          duration.inSeconds(dep.start_timestamp, r.start_timestamp).seconds AS age_seconds,
-         row.staleness_threshold AS threshold
+         coalesce(r.staleness_threshold, 2592000) AS threshold
     ORDER BY dep.id
     WITH r, collect(CASE WHEN age_seconds > threshold
              THEN dep.component_name + ' (ID ' + toString(dep.id) + ') was run '
@@ -121,9 +224,9 @@ CALL (fresh, base) {
          AS warnings
     SET r.stale = warnings
   }
-  RETURN collect({uid: r.uid, id: r.id}) AS created
+  RETURN collect(r) AS decided
 }
-WITH known + created AS runs
+WITH known + [r IN created | {uid: r.uid, id: r.id}] AS runs
 UNWIND runs AS run
 MATCH (r:ComponentRun {uid: run.uid})
 OPTIONAL MATCH (r)-[:DEPENDS_ON]->(dep:ComponentRun)
