@@ -21,7 +21,14 @@ from mltrace_graph.client import (
     start_run,
     tag_component,
 )
-from mltrace_graph.config import get_db_uri, set_address, set_db_uri
+from mltrace_graph.client.session import (
+    Client,
+    default_client,
+    get_db_uri,
+    set_address,
+    set_db_uri,
+    set_server,
+)
 from mltrace_graph.entities.component import Component
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import IOPointer, PointerTypeEnum
@@ -48,9 +55,9 @@ from mltrace_graph.queries import (
     unflag_output_id,
     web_trace,
 )
-from mltrace_graph.remote import set_server
 
 __all__ = [
+    "Client",
     "Component",
     "ComponentRun",
     "IOPointer",
@@ -63,6 +70,7 @@ __all__ = [
     "clean_db",
     "create_component",
     "create_random_ids",
+    "default_client",
     "flag_impact",
     "flag_output_id",
     "get_all_tags",

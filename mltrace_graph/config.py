@@ -2,7 +2,8 @@
 
 Precedence for each setting, highest first:
 
-1. a value set in this process (``set_db_uri``, ``set_address``, ``configure``);
+1. a value set from Python on the ``Client`` (``set_db_uri``, ``set_address``,
+   ``Client.configure``);
 2. the ``MLTRACE_``-prefixed environment variable (``MLTRACE_NEO4J_URI``);
 3. the plain Neo4j environment variable (``NEO4J_URI``);
 4. the local Neo4j started by ``mltrace-graph neo4j start`` (its URI and generated password);
@@ -97,74 +98,54 @@ class Settings:
         return (self.user, self.password) if self.password is not None else None
 
 
-@dataclass
-class _Overrides:
-    """Values set from Python in this process; they win over the environment."""
+@dataclass(frozen=True)
+class Overrides:
+    """Values a program set from Python (``Client.configure``); they win over the environment."""
 
     uri: str | None = None
     user: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     database: str | None = None
 
+    def updated(
+        self,
+        uri: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+    ) -> Overrides:
+        """These overrides with the given values changed; ``None`` keeps a value."""
+        return replace(
+            self,
+            uri=validate_uri(uri) if uri is not None else self.uri,
+            user=user if user is not None else self.user,
+            password=password if password is not None else self.password,
+            database=database if database is not None else self.database,
+        )
 
-_overrides = _Overrides()
 
-
-def load_settings() -> Settings:
+def load_settings(overrides: Overrides | None = None) -> Settings:
     """Resolves the settings in the documented order of precedence."""
+    given = overrides or Overrides()
     state = local_state()
     state_uri = state.get("uri") if state else None
-    uri = _overrides.uri or _env("NEO4J_URI") or (str(state_uri) if state_uri else DEFAULT_URI)
-    password = _overrides.password or _env("NEO4J_PASSWORD") or local_password()
+    uri = given.uri or _env("NEO4J_URI") or (str(state_uri) if state_uri else DEFAULT_URI)
+    password = given.password or _env("NEO4J_PASSWORD") or local_password()
     return Settings(
         uri=validate_uri(uri),
-        user=_overrides.user or _env("NEO4J_USER") or DEFAULT_USER,
+        user=given.user or _env("NEO4J_USER") or DEFAULT_USER,
         password=password,
-        database=_overrides.database or _env("NEO4J_DATABASE"),
+        database=given.database or _env("NEO4J_DATABASE"),
     )
 
 
-def configure(
-    uri: str | None = None,
-    user: str | None = None,
-    password: str | None = None,
-    database: str | None = None,
-) -> Settings:
-    """Sets connection values for this process; ``None`` leaves a value as it was."""
-    global _overrides
-    _overrides = replace(
-        _overrides,
-        uri=validate_uri(uri) if uri is not None else _overrides.uri,
-        user=user if user is not None else _overrides.user,
-        password=password if password is not None else _overrides.password,
-        database=database if database is not None else _overrides.database,
-    )
-    return load_settings()
-
-
-def reset_configuration() -> None:
-    """Forgets values set from Python, so the environment decides again."""
-    global _overrides
-    _overrides = _Overrides()
-
-
-def set_db_uri(uri: str) -> None:
-    """Points this process at a Neo4j URI (mltrace-compatible name)."""
-    configure(uri=uri)
-
-
-def get_db_uri() -> str:
-    """The URI this process will connect to (mltrace-compatible name)."""
-    return load_settings().uri
-
-
-def set_address(address: str) -> None:
-    """Changes only the host of the current URI, keeping scheme and port (as mltrace did)."""
+def host_changed(uri: str, address: str) -> str:
+    """``uri`` with only its host replaced by ``address`` (mltrace's ``set_address``)."""
     if not address or any(ch in address for ch in "/@ "):
         raise ConfigurationError(
             f"address {address!r} is not a host name or IP address; to set a full URI use "
             f"set_db_uri('bolt://HOST:7687')"
         )
-    current = urlsplit(load_settings().uri)
+    current = urlsplit(uri)
     port = f":{current.port}" if current.port else ""
-    configure(uri=urlunsplit((current.scheme, f"{address}{port}", current.path, "", "")))
+    return urlunsplit((current.scheme, f"{address}{port}", current.path, "", ""))

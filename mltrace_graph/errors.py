@@ -71,6 +71,10 @@ class InvalidInputError(MltraceGraphError, ValueError):
         self.field = field
 
 
+class MissingTimestampError(InvalidInputError, RuntimeError):
+    """A run is logged without a start or end timestamp (a ``RuntimeError``, as in mltrace)."""
+
+
 class AdhocQueryError(MltraceGraphError, ValueError):
     """An ad hoc Cypher query does not parse, plan or run."""
 
@@ -99,11 +103,6 @@ class RemoteServerError(MltraceGraphError):
     """The mltrace-graph server could not be reached or refused a request."""
 
     http_status = 502
-
-    def __init__(self, message: str, *, unreachable: bool = False) -> None:
-        super().__init__(message)
-        #: True when no answer came at all (down, timed out): the logging client spools then.
-        self.unreachable = unreachable
 
 
 class StaleRunWarning(UserWarning):

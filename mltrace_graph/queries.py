@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from mltrace_graph.client.session import default_client
 from mltrace_graph.entities.component import Component
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import IOPointer
@@ -26,7 +27,7 @@ from mltrace_graph.store.review import Review
 
 
 def _db() -> Database:
-    return Database()
+    return default_client().database()
 
 
 # --- lineage -------------------------------------------------------------------------------

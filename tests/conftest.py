@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from mltrace_graph import config, launcher
+from mltrace_graph.client.session import default_client
 from mltrace_graph.config import Settings
 from mltrace_graph.errors import MltraceGraphError
 from mltrace_graph.store import migrations
@@ -140,11 +141,11 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
 @pytest.fixture
 def db(neo4j_server: Neo4jServer) -> Iterator[Database]:
     """A handle on the session's Neo4j, with an empty lineage graph and default config."""
-    config.reset_configuration()
+    default_client().reset()
     database = Database(neo4j_server.settings)
     database.write_idempotent(CLEAN_GRAPH)
     yield database
-    config.reset_configuration()
+    default_client().reset()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

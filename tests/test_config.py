@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from mltrace_graph import config
+from mltrace_graph.client.session import default_client, get_db_uri, set_address, set_db_uri
 from mltrace_graph.errors import ConfigurationError
 
 ENV_KEYS = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")
@@ -19,9 +20,9 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
         monkeypatch.delenv(key, raising=False)
         monkeypatch.delenv(f"MLTRACE_{key}", raising=False)
     monkeypatch.setenv("MLTRACE_HOME", str(tmp_path))
-    config.reset_configuration()
+    default_client().reset()
     yield tmp_path
-    config.reset_configuration()
+    default_client().reset()
 
 
 def test_default_is_local_bolt_without_password(clean_env: Path) -> None:
@@ -63,22 +64,22 @@ def test_prefixed_env_beats_plain_env(clean_env: Path, monkeypatch: pytest.Monke
 
 def test_set_db_uri_beats_environment(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MLTRACE_NEO4J_URI", "bolt://env:7687")
-    config.set_db_uri("neo4j://routing.example:7688")
-    assert config.get_db_uri() == "neo4j://routing.example:7688"
+    set_db_uri("neo4j://routing.example:7688")
+    assert get_db_uri() == "neo4j://routing.example:7688"
 
 
 def test_set_address_replaces_only_the_host(clean_env: Path) -> None:
-    config.set_db_uri("neo4j://old-host:7690")
-    config.set_address("10.1.2.3")
-    assert config.get_db_uri() == "neo4j://10.1.2.3:7690"
+    set_db_uri("neo4j://old-host:7690")
+    set_address("10.1.2.3")
+    assert get_db_uri() == "neo4j://10.1.2.3:7690"
 
 
 def test_set_address_rejects_a_full_uri(clean_env: Path) -> None:
     with pytest.raises(ConfigurationError, match="set_db_uri"):
-        config.set_address("bolt://host:7687")
+        set_address("bolt://host:7687")
 
 
 @pytest.mark.parametrize("uri", ["postgresql://x:5432/db", "localhost:7687", "bolt://", ""])
 def test_invalid_uri_is_refused_with_the_schemes_we_accept(clean_env: Path, uri: str) -> None:
     with pytest.raises(ConfigurationError, match="neo4j\\+s"):
-        config.set_db_uri(uri)
+        set_db_uri(uri)

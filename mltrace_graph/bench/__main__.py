@@ -18,6 +18,7 @@ import mltrace_graph as mt
 from mltrace_graph import config, launcher
 from mltrace_graph.bench import report as reporting
 from mltrace_graph.bench import suite
+from mltrace_graph.client.session import default_client
 from mltrace_graph.store import migrations
 from mltrace_graph.store.connection import Database, close_drivers
 
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             "MLTRACE_HOME": str(out / "client-home"),
         }
         os.environ.update(env)
-        config.reset_configuration()
+        default_client().reset()
         db = Database()
         started = time.monotonic()
         result = run(scale, db, print, env)

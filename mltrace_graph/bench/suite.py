@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -193,8 +193,6 @@ def measure_logging(report: Report, scale: Scale) -> None:
 
 def measure_decorator(report: Report, scale: Scale) -> None:
     """The decorator's own cost per call, with the database write replaced by nothing."""
-    from mltrace_graph.client import api
-
     component = mt.Component("bench-decorated", owner="bench", description="overhead probe")
 
     @component.run(input_vars=["source"], output_vars=["result"])
@@ -206,13 +204,14 @@ def measure_decorator(report: Report, scale: Scale) -> None:
         result = source + "-out"
         return result
 
-    # A benchmark may stub the one call it is told to exclude; tests never do.
-    original = api.__dict__["write_rows"]
-    setattr(api, "write_rows", _no_write)  # noqa: B010
+    # A benchmark may stub the one call it is told to exclude; tests never do. The row is
+    # still built and validated: only the transport's write is replaced.
+    client = mt.default_client()
+    setattr(client, "transport", _NoWrite)  # noqa: B010
     try:
         decorated = repeat(lambda: stage("in"), scale.decorator_calls, warmup=50)
     finally:
-        setattr(api, "write_rows", original)  # noqa: B010
+        delattr(client, "transport")
     bare = repeat(lambda: plain("in"), scale.decorator_calls, warmup=50)
     overhead = decorated.p50_ms - bare.p50_ms
     report.add(
@@ -226,11 +225,16 @@ def measure_decorator(report: Report, scale: Scale) -> None:
     )
 
 
-def _no_write(db: Database, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {
-        row["uid"]: {"uid": row["uid"], "id": i, "stale": [], "dependency_ids": []}
-        for i, row in enumerate(rows, start=1)
-    }
+class _NoWrite:
+    """A transport that writes nothing and answers as if it had."""
+
+    where = "nowhere"
+
+    def write(self, rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        return {
+            row["uid"]: {"uid": row["uid"], "id": i, "stale": [], "dependency_ids": []}
+            for i, row in enumerate(rows, start=1)
+        }
 
 
 def measure_backtraces(report: Report, scale: Scale, echo: Echo) -> dict[int, str]:

@@ -1,66 +1,19 @@
 """The explicit logging API: log runs, manage components, notes, ids, and wiping the graph.
 
-Every function here is one round trip to Neo4j. Logging never fails a pipeline because
-the database is down: the runs go to the durable spool (see ``client.spool``) with one
-warning, and are replayed by ``mltrace-graph sync`` or by the next log that succeeds.
+Every function here is one round trip to Neo4j, through ``default_client()`` (see
+``client.session``, which also says what happens while the database is down).
 """
 
 from __future__ import annotations
 
-import time
 import uuid
-import warnings
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from neo4j import exceptions as neo4j_errors
-
-from mltrace_graph import remote
-from mltrace_graph.client import spool
+from mltrace_graph.client.session import default_client
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import validate_name
-from mltrace_graph.errors import (
-    DatabaseAuthError,
-    DatabaseUnavailableError,
-    RemoteServerError,
-    SpooledRunWarning,
-    StaleRunWarning,
-)
 from mltrace_graph.store import components as component_store
-from mltrace_graph.store.connection import Database
-from mltrace_graph.store.runs import DEFAULT_STALENESS_THRESHOLD, run_to_row, write_rows
-
-# Failures that mean "the database is not there right now", as opposed to a bad request.
-UNREACHABLE = (
-    DatabaseUnavailableError,
-    DatabaseAuthError,
-    neo4j_errors.TransientError,
-    neo4j_errors.ServiceUnavailable,
-    neo4j_errors.SessionExpired,
-    TimeoutError,
-)
-
-
-class _SpoolNotice:
-    """Warns once per outage: set on the first spooled run, cleared by a good write."""
-
-    warned = False
-
-
-# After a failed attempt, runs logged to the same URI within this many seconds go to the
-# spool without trying again: a pooled driver retries a dead server for up to 15 seconds,
-# which would otherwise stall every step of a pipeline during an outage.
-RETRY_AFTER_SECONDS = 30.0
-_outage_until: dict[str, float] = {}
-
-
-def _threshold(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ValueError(
-            f"staleness_threshold must be a number of seconds >= 0, got {value!r} "
-            f"(the default is {DEFAULT_STALENESS_THRESHOLD}, 30 days)"
-        )
-    return int(value)
+from mltrace_graph.wire import DEFAULT_STALENESS_THRESHOLD
 
 
 def log_component_runs(
@@ -68,11 +21,12 @@ def log_component_runs(
     set_dependencies_from_inputs: bool = True,
     staleness_threshold: int = DEFAULT_STALENESS_THRESHOLD,
 ) -> None:
-    """Logs runs in order, in one round trip (a backfill logs a whole pipeline at once).
+    """Logs runs in one round trip (a backfill logs a whole pipeline at once).
 
-    Each run gets its ``id``, ``stale`` and ``dependency_ids``. Stale warnings are
-    printed with ``warnings.warn``. If Neo4j cannot be reached, the runs are spooled and
-    keep ``id = None``.
+    Each run gets its ``id``, ``stale`` and ``dependency_ids``; dependencies follow the
+    runs' times, not their order in the list (see docs/logging.md). Stale warnings are
+    printed with ``warnings.warn``. If Neo4j (or the server set with ``set_server``)
+    cannot be reached, the runs are spooled and keep ``id = None``.
     """
     if isinstance(runs, ComponentRun):
         raise TypeError("log_component_runs takes a list of runs; use log_component_run(cr)")
@@ -81,112 +35,11 @@ def log_component_runs(
             raise TypeError(
                 f"runs[{position}] must be a ComponentRun, got {type(run).__name__}: {run!r}"
             )
-    threshold = _threshold(staleness_threshold)
-    rows = [
-        run_to_row(
-            run,
-            dependencies_from_inputs=bool(set_dependencies_from_inputs),
-            staleness_threshold=threshold,
-        )
-        for run in runs
-    ]
-    if not rows:
-        return
-    server = remote.get_server()
-    if server is not None:
-        _send_through_server(runs, rows, server)
-        return
-    db = Database()
-    if time.monotonic() < _outage_until.get(db.settings.uri, 0.0):
-        spool.append(rows)
-        return
-    try:
-        if spool.has_pending():
-            _replay_quietly(db)
-        result = write_rows(db, rows)
-    except UNREACHABLE as exc:
-        _outage_until[db.settings.uri] = time.monotonic() + RETRY_AFTER_SECONDS
-        _spool_with_notice(
-            rows,
-            f"Neo4j is unavailable ({exc})",
-            "They are written by 'mltrace-graph sync' or by the next successful log.",
-        )
-        return
-    _SpoolNotice.warned = False
-    _outage_until.pop(db.settings.uri, None)
-    for run in runs:
-        written = result[run.uid]
-        run.id = int(written["id"])
-        run.stale = list(written["stale"])
-        run.dependency_ids = sorted(int(i) for i in written["dependency_ids"])
-        for message in run.stale:
-            warnings.warn(message, StaleRunWarning, stacklevel=3)
-
-
-def _spool_with_notice(
-    rows: list[dict[str, Any]], why: str, replay: str, stacklevel: int = 4
-) -> None:
-    """Keeps runs in the spool and warns once per outage, not once per run."""
-    path = spool.append(rows)
-    if not _SpoolNotice.warned:
-        _SpoolNotice.warned = True
-        warnings.warn(
-            f"lineage not written, {why}; {len(rows)} run(s) kept in {path}. {replay} "
-            f"(Shown once per outage.)",
-            SpooledRunWarning,
-            stacklevel=stacklevel,
-        )
-
-
-def _send_through_server(
-    runs: Sequence[ComponentRun], rows: list[dict[str, Any]], server: remote.RemoteServer
-) -> None:
-    """Logs via the HTTP server (no database credentials); spools when it does not answer.
-
-    A refused token or a refused run is raised: that is a mistake to fix, not an outage.
-    """
-    try:
-        remote.send_runs(runs, server=server)
-    except RemoteServerError as exc:
-        if not exc.unreachable:
-            raise
-        _spool_with_notice(
-            rows,
-            str(exc),
-            "Replay them with 'mltrace-graph sync' where the database is reachable.",
-            stacklevel=5,
-        )
-        return
-    _SpoolNotice.warned = False
-    for run in runs:
-        for message in run.stale:
-            warnings.warn(message, StaleRunWarning, stacklevel=4)
-
-
-def _replay_quietly(db: Database) -> None:
-    """Replays the spool before a live write; another process replaying is not an error."""
-    try:
-        report = spool.replay(db, blocking=False)
-    except spool.ReplayBusy:
-        return
-    except UNREACHABLE:
-        raise
-    except Exception as exc:
-        # A line Neo4j refuses must not fail every later log: report it and go on.
-        warnings.warn(
-            f"could not replay the spool ({exc}); the runs stay there, run "
-            f"'mltrace-graph sync' to retry and see the full error",
-            SpooledRunWarning,
-            stacklevel=4,
-        )
-        return
-    if report.corrupt:
-        warnings.warn(
-            f"{report.corrupt} torn line(s) in the spool were set aside in "
-            f"{spool.spool_dir() / 'corrupt.jsonl'}",
-            SpooledRunWarning,
-            stacklevel=4,
-        )
+    default_client().log_runs(
+        runs,
+        dependencies_from_inputs=set_dependencies_from_inputs,
+        staleness_threshold=staleness_threshold,
+    )
 
 
 def log_component_run(
@@ -230,14 +83,20 @@ def create_component(
         if not isinstance(value, str):
             raise TypeError(f"{what} must be a str, got {type(value).__name__}: {value!r}")
     component_store.upsert_component(
-        Database(), name, owner=owner, description=description, tags=_tag_list(tags)
+        default_client().database(),
+        name,
+        owner=owner,
+        description=description,
+        tags=_tag_list(tags),
     )
 
 
 def tag_component(component_name: str, tags: Iterable[str]) -> list[str]:
     """Adds tags to an existing component; returns all its tags."""
     validate_name(component_name, "component_name")
-    return component_store.tag_component(Database(), component_name, _tag_list(tags))
+    return component_store.tag_component(
+        default_client().database(), component_name, _tag_list(tags)
+    )
 
 
 def add_notes_to_component_run(component_run_id: int | str, notes: str) -> str:
@@ -250,7 +109,7 @@ def add_notes_to_component_run(component_run_id: int | str, notes: str) -> str:
         raise ValueError(
             f"component_run_id must be a run id (an integer), got {component_run_id!r}"
         ) from None
-    component_store.set_run_notes(Database(), run_id, notes)
+    component_store.set_run_notes(default_client().database(), run_id, notes)
     return notes
 
 
@@ -263,4 +122,4 @@ def create_random_ids(num_outputs: int = 1) -> list[str]:
 
 def clean_db() -> None:
     """Deletes all lineage data (components, runs, pointers, tags); the schema stays."""
-    component_store.delete_lineage(Database())
+    component_store.delete_lineage(default_client().database())

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mltrace_graph.entities.io_pointer import validate_name
-from mltrace_graph.store.runs import DEFAULT_STALENESS_THRESHOLD
+from mltrace_graph.wire import DEFAULT_STALENESS_THRESHOLD
 
 KNOWN = (
     "inputs",

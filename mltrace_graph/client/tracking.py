@@ -11,7 +11,7 @@ from mltrace_graph.client.api import log_component_run
 from mltrace_graph.client.git import get_git_hash, get_git_tags
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import IOPointer
-from mltrace_graph.store.runs import DEFAULT_STALENESS_THRESHOLD
+from mltrace_graph.wire import DEFAULT_STALENESS_THRESHOLD
 
 
 @contextmanager

@@ -154,8 +154,13 @@ class Database:
                     result = session.run(query, params)
                     return [_plain(record) for record in result]
             except neo4j_errors.Neo4jError as exc:
-                if not exc.is_retryable() or time.monotonic() + delay > deadline:
+                if not exc.is_retryable():
                     raise
+                if time.monotonic() + delay > deadline:
+                    raise DatabaseUnavailableError(
+                        f"Neo4j at {self.settings.uri} stayed busy for {MAX_RETRY_SECONDS:.0f} s "
+                        f"({_first_line(exc)}); try again later"
+                    ) from exc
             time.sleep(delay * (0.8 + 0.4 * random.random()))
             delay = min(delay * 2, 1.0)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mltrace_graph.entities.component_run import ComponentRun
+from mltrace_graph.store.codec import RUN_PROJECTION, run_from_record
 from mltrace_graph.store.connection import Database
 from mltrace_graph.store.review import review
-from mltrace_graph.store.runs import RUN_PROJECTION, run_from_record
 
 LINEAGE_COUNTS = """
 CALL () { MATCH (r:ComponentRun) RETURN count(r) AS runs }

@@ -14,8 +14,8 @@ from typing import Any
 from mltrace_graph.entities.component_run import ComponentRun, to_utc
 from mltrace_graph.entities.io_pointer import IOPointer, infer_pointer_type, validate_name
 from mltrace_graph.errors import NotFoundError
+from mltrace_graph.store.codec import RUN_PROJECTION, run_from_record
 from mltrace_graph.store.connection import Database
-from mltrace_graph.store.runs import RUN_PROJECTION, run_from_record
 from mltrace_graph.store.temporal import to_datetime
 
 # mltrace's defaults for get_history's date bounds (year 1 to year 9999).

@@ -21,8 +21,8 @@ from typing import Any, LiteralString
 
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.errors import NotFoundError
+from mltrace_graph.store.codec import RUN_PROJECTION, run_from_record
 from mltrace_graph.store.connection import Database
-from mltrace_graph.store.runs import RUN_PROJECTION, run_from_record
 from mltrace_graph.store.trace_graph import (
     TraceEdge,
     TraceGraph,

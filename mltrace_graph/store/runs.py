@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from mltrace_graph.entities.component_run import ComponentRun
-from mltrace_graph.entities.io_pointer import IOPointer
+from mltrace_graph.store.codec import RUN_PROJECTION, run_from_record
 from mltrace_graph.store.connection import Database
-from mltrace_graph.store.temporal import to_datetime
+from mltrace_graph.wire import DEFAULT_STALENESS_THRESHOLD, Row, apply_written, encode_run
 
 # Run ids are short integers in logging order, taken from one Sequence node. The "_lock"
 # write takes the node's exclusive lock *before* its value is read, so concurrent loggers
@@ -234,146 +233,56 @@ WITH run, r, collect(dep.id) AS dependency_ids
 RETURN run.uid AS uid, run.id AS id, coalesce(r.stale, []) AS stale, dependency_ids
 """
 
-DEFAULT_STALENESS_THRESHOLD = 60 * 60 * 24 * 30
 
-
-def _plain(value: Any) -> Any:
-    """Pointer values are kept only when Neo4j can store them as a property."""
+def _property(value: Any) -> Any:
+    """A param as a Neo4j property: scalars as they are, lists and maps as JSON text."""
     if value is None or isinstance(value, str | int | float | bool):
         return value
-    return repr(value)[:1000]
+    return json.dumps(value, sort_keys=True)
 
 
-def run_to_row(
-    run: ComponentRun,
-    *,
-    dependencies_from_inputs: bool = True,
-    staleness_threshold: int = DEFAULT_STALENESS_THRESHOLD,
-) -> dict[str, Any]:
-    """The parameter row ``RECORD_RUNS`` takes for one run; checks what Neo4j cannot."""
-    if run.start_timestamp is None or run.end_timestamp is None:
-        raise ValueError(
-            f"run of component {run.component_name!r} has no "
-            f"{'start' if run.start_timestamp is None else 'end'}_timestamp; call "
-            f"set_start_timestamp() and set_end_timestamp() before logging it"
-        )
-    produced = {p.name for p in run.outputs}
-    looped = [p.name for p in run.inputs if p.name in produced]
-    if looped:
-        raise ValueError(
-            f"run of component {run.component_name!r} both consumes and produces {looped[0]!r}; "
-            f"a run cannot depend on its own output (give the output a new name or version)"
-        )
-    # Empty values are left out rather than stored as '', [] or '{}': most runs have no
-    # notes, tags, tests, params or metrics, and a 1,000-run backtrace reads and ships every
-    # stored property (leaving them out saved about 6 ms of its 45). Reads treat a missing
-    # property as empty.
+def _statement_row(row: Row) -> dict[str, Any]:
+    """The parameter row ``RECORD_RUNS`` takes for one wire row.
+
+    Empty values are left out rather than stored as '', [] or '{}': most runs have no
+    notes, tags, tests, params or metrics, and a 1,000-run backtrace reads and ships every
+    stored property (leaving them out saved about 6 ms of its 45). ``store.codec`` reads a
+    missing property as empty. With each pointer name once (the first one given wins), a
+    new run's CONSUMED/PRODUCED edges are CREATEd instead of MERGEd.
+    """
     props: dict[str, Any] = {
-        "git_hash": run.git_hash,
-        "code_snapshot": run.code_snapshot,
-        "status": run.status,
+        "git_hash": row["git_hash"],
+        "code_snapshot": row["code_snapshot"],
+        "status": row["status"],
     }
-    if run.notes:
-        props["notes"] = run.notes
-    if run.git_tags:
-        props["git_tags"] = list(run.git_tags)
-    if run.test_results:
-        props["test_results"] = json.dumps(run.test_results, default=str)
-    if run.params:
-        props["params"] = json.dumps(run.params, default=str, sort_keys=True)
-    if run.metrics:
-        props["metrics"] = json.dumps(run.metrics, default=str, sort_keys=True)
-    if run.metric_steps:
-        props["metric_steps"] = json.dumps(run.metric_steps, sort_keys=True)
-    for key, value in run.params.items():
-        props[f"param.{key}"] = _plain(value)
-    for key, value in run.metrics.items():
+    if row["notes"]:
+        props["notes"] = row["notes"]
+    if row["git_tags"]:
+        props["git_tags"] = row["git_tags"]
+    if row["test_results"]:
+        props["test_results"] = json.dumps(row["test_results"])
+    if row["params"]:
+        props["params"] = json.dumps(row["params"], sort_keys=True)
+    if row["metrics"]:
+        props["metrics"] = json.dumps(row["metrics"], sort_keys=True)
+    if row["metric_steps"]:
+        props["metric_steps"] = json.dumps(row["metric_steps"], sort_keys=True)
+    for key, value in row["params"].items():
+        props[f"param.{key}"] = _property(value)
+    for key, value in row["metrics"].items():
         props[f"metric.{key}"] = value
-    component = None
-    if run.owner or run.component_description or run.component_tags:
-        component = {
-            "owner": run.owner or "",
-            "description": run.component_description or "",
-            "tags": list(run.component_tags),
-        }
     return {
-        "uid": run.uid,
-        "component_name": run.component_name,
-        "component": component,
-        "start_timestamp": run.start_timestamp,
-        "end_timestamp": run.end_timestamp,
+        "uid": row["uid"],
+        "component_name": row["component_name"],
+        "component": row["component"],
+        "start_timestamp": row["start_timestamp"],
+        "end_timestamp": row["end_timestamp"],
         "props": props,
-        "inputs": [_pointer_row(p) for p in run.inputs],
-        "outputs": [_pointer_row(p) for p in run.outputs],
-        "upstream": list(run.dependencies),
-        "dependencies_from_inputs": dependencies_from_inputs,
-        "staleness_threshold": int(staleness_threshold),
-    }
-
-
-def _pointer_row(pointer: IOPointer) -> dict[str, Any]:
-    return {
-        "name": pointer.name,
-        "value": _plain(pointer.value),
-        "pointer_type": pointer.pointer_type.value,
-    }
-
-
-def record_runs(
-    db: Database,
-    runs: Sequence[ComponentRun],
-    *,
-    dependencies_from_inputs: bool = True,
-    staleness_threshold: int = DEFAULT_STALENESS_THRESHOLD,
-) -> None:
-    """Writes runs in one round trip and sets ``id``, ``stale`` and ``dependency_ids`` on them.
-
-    Runs are written in the order given; dependencies on runs earlier in the same batch
-    are found, so a backfill logs a whole pipeline in one call.
-    """
-    if not runs:
-        return
-    rows = [
-        run_to_row(
-            run,
-            dependencies_from_inputs=dependencies_from_inputs,
-            staleness_threshold=staleness_threshold,
-        )
-        for run in runs
-    ]
-    result = write_rows(db, rows)
-    for run in runs:
-        written = result[run.uid]
-        run.id = int(written["id"])
-        run.stale = list(written["stale"])
-        run.dependency_ids = sorted(int(i) for i in written["dependency_ids"])
-
-
-def write_rows(db: Database, rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Writes rows made by ``run_to_row`` in one round trip; results keyed by uid.
-
-    The spool keeps rows rather than runs, so replaying it goes through here too.
-    """
-    if not rows:
-        return {}
-    written = db.write_idempotent(RECORD_RUNS, runs=[_wire(row) for row in rows])
-    return {row["uid"]: row for row in written}
-
-
-def _wire(row: dict[str, Any]) -> dict[str, Any]:
-    """The row as sent: timestamps as ISO 8601 text, pointers once per name.
-
-    The driver's packing of a timezone-aware ``datetime`` goes through slow pure-Python
-    conversions (about 0.3 ms per value); a string costs almost nothing, and Cypher's
-    ``datetime()`` stores the same UTC ``DateTime``. With each name once (the first one
-    given wins), a new run's CONSUMED/PRODUCED edges are CREATEd instead of MERGEd.
-    """
-    return {
-        **row,
-        "start_timestamp": _iso(row["start_timestamp"]),
-        "end_timestamp": _iso(row["end_timestamp"]),
         "inputs": _distinct(row["inputs"]),
         "outputs": _distinct(row["outputs"]),
+        "upstream": row["upstream"],
+        "dependencies_from_inputs": row["dependencies_from_inputs"],
+        "staleness_threshold": row["staleness_threshold"],
     }
 
 
@@ -384,75 +293,41 @@ def _distinct(pointers: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(first.values())
 
 
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+def write_rows(db: Database, rows: Sequence[Row]) -> dict[str, dict[str, Any]]:
+    """Writes checked wire rows in one round trip; the answers keyed by uid.
+
+    Every path to the graph ends here: a live log, a row received over HTTP, and the
+    spool's replay. Rows whose uid is already in the graph are answered, not written again.
+    """
+    if not rows:
+        return {}
+    written = db.write_idempotent(RECORD_RUNS, runs=[_statement_row(row) for row in rows])
+    return {row["uid"]: row for row in written}
 
 
-# The projection every run-returning query uses, so ``run_from_record`` can read any of them.
-# Timestamps travel as epoch microseconds (see ``store.temporal``).
-RUN_PROJECTION = """
-{run: r {.*, logged_at: null,
-         start_timestamp: r.start_timestamp.epochSeconds * 1000000
-                          + r.start_timestamp.microsecond,
-         end_timestamp: r.end_timestamp.epochSeconds * 1000000 + r.end_timestamp.microsecond},
- owner: c.owner,
- inputs: COLLECT { MATCH (r)-[:CONSUMED]->(p:IOPointer)
-                 RETURN p {.name, .value, .pointer_type, .flag} ORDER BY p.name },
- outputs: COLLECT { MATCH (r)-[:PRODUCED]->(p:IOPointer)
-                  RETURN p {.name, .value, .pointer_type, .flag} ORDER BY p.name },
- dependencies: COLLECT { MATCH (r)-[:DEPENDS_ON]->(d:ComponentRun)
-                         RETURN d {.id, .component_name} ORDER BY d.id }}
-"""
+def record_runs(
+    db: Database,
+    runs: Sequence[ComponentRun],
+    *,
+    dependencies_from_inputs: bool = True,
+    staleness_threshold: int = DEFAULT_STALENESS_THRESHOLD,
+) -> None:
+    """Encodes, writes and answers runs in one round trip (for code that holds a ``Database``).
 
-
-def run_from_record(record: dict[str, Any]) -> ComponentRun:
-    """Builds a ``ComponentRun`` from a map shaped by ``RUN_PROJECTION``."""
-    props = record["run"]
-    run = ComponentRun.restored(
-        component_name=props["component_name"],
-        notes=props.get("notes") or "",
-        start_timestamp=to_datetime(props.get("start_timestamp")),
-        end_timestamp=to_datetime(props.get("end_timestamp")),
-        inputs=[_pointer_from(p) for p in record.get("inputs", ())],
-        outputs=[_pointer_from(p) for p in record.get("outputs", ())],
-        id=int(props["id"]),
-        uid=props["uid"],
-    )
-    run.git_hash = props.get("git_hash")
-    run.git_tags = list(props.get("git_tags") or ())
-    run.code_snapshot = props.get("code_snapshot")
-    run.stale = list(props.get("stale") or ())
-    dependencies = record.get("dependencies", ())
-    run.dependencies = [d["component_name"] for d in dependencies]
-    run.dependency_ids = [int(d["id"]) for d in dependencies]
-    run.status = props.get("status") or "success"
-    run.test_results = _json(props.get("test_results"), [])
-    run.params = _json(props.get("params"), {})
-    run.metrics = _json(props.get("metrics"), {})
-    metric_steps = _json(props.get("metric_steps"), {})
-    if metric_steps:
-        run.metric_steps = {
-            key: [(int(step), float(value)) for step, value in pairs]
-            for key, pairs in metric_steps.items()
-        }
-    run.owner = record.get("owner")
-    return run
-
-
-def _json(text: str | None, empty: Any) -> Any:
-    """Parses a JSON property; most runs store empty ones, which need no parser."""
-    if not text or text in ("[]", "{}"):
-        return type(empty)()
-    return json.loads(text)
-
-
-def _pointer_from(props: dict[str, Any]) -> IOPointer:
-    return IOPointer.restored(
-        props["name"],
-        props.get("value") or "",
-        props.get("pointer_type"),
-        bool(props.get("flag")),
-    )
+    Runs are written in the order given; dependencies on runs earlier in the same batch
+    are found, so a backfill logs a whole pipeline in one call.
+    """
+    rows = [
+        encode_run(
+            run,
+            dependencies_from_inputs=dependencies_from_inputs,
+            staleness_threshold=staleness_threshold,
+        )
+        for run in runs
+    ]
+    result = write_rows(db, rows)
+    for run in runs:
+        apply_written(run, result[run.uid])
 
 
 GET_RUNS_BY_ID = (

@@ -18,6 +18,9 @@ from tests.client.conftest import graph_runs, node_count
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
+# Every test here runs over Bolt and over HTTP (see tests/client/conftest.py).
+pytestmark = pytest.mark.usefixtures("transport")
+
 
 def _run(name: str, day: int, inputs: list[str], outputs: list[str]) -> mltrace.ComponentRun:
     start = T0 + timedelta(days=day)

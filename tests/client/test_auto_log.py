@@ -12,6 +12,9 @@ import mltrace_graph as mltrace
 from mltrace_graph.store.connection import Database
 from tests.client.conftest import graph_runs, node_count
 
+# Every test here runs over Bolt and over HTTP (see tests/client/conftest.py).
+pytestmark = pytest.mark.usefixtures("transport")
+
 
 def _saved(tmp: Path) -> list[str]:
     return sorted(p.name for p in (tmp / "saved").glob("*.joblib"))

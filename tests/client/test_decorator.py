@@ -13,6 +13,9 @@ from mltrace_graph.store.connection import Database
 from mltrace_graph.store.runs import get_runs
 from tests.client.conftest import graph_runs, node_count
 
+# Every test here runs over Bolt and over HTTP (see tests/client/conftest.py).
+pytestmark = pytest.mark.usefixtures("transport")
+
 
 def test_bare_decorator_logs_one_run_per_call_with_component_metadata(db: Database) -> None:
     c = mltrace.Component("ingest", "alice", "Reads raw data", tags=["etl", "nyc"])

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,18 +16,21 @@ from click.testing import CliRunner
 
 import mltrace_graph as mltrace
 from mltrace_graph.cli import main
-from mltrace_graph.client import spool
+from mltrace_graph.client.session import default_client
+from mltrace_graph.client.spool import Spool
 from mltrace_graph.store.connection import Database
-from mltrace_graph.store.runs import run_to_row
-from tests.client.conftest import graph_runs
+from mltrace_graph.store.runs import write_rows
+from mltrace_graph.wire import encode_run
+from tests.client.conftest import Transport, free_port, graph_runs
+
+
+def _spool() -> Spool:
+    """The default client's spool (each test has its own MLTRACE_HOME)."""
+    return default_client().spool
 
 
 def _dead_uri() -> str:
-    """A port nothing listens on: bound, then released."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"bolt://127.0.0.1:{port}"
+    return f"bolt://127.0.0.1:{free_port()}"
 
 
 def _run(name: str, inputs: list[str], outputs: list[str]) -> mltrace.ComponentRun:
@@ -41,7 +44,9 @@ def _run(name: str, inputs: list[str], outputs: list[str]) -> mltrace.ComponentR
     )
 
 
-def test_dead_database_mid_pipeline_spools_and_sync_writes_exactly_once(db: Database) -> None:
+def test_an_outage_mid_pipeline_spools_and_sync_writes_exactly_once(
+    db: Database, transport: Transport
+) -> None:
     ingest_c, clean_c, train_c = (mltrace.Component(n) for n in ("ingest", "clean", "train"))
 
     @ingest_c.run(output_vars=["raw"])
@@ -58,20 +63,20 @@ def test_dead_database_mid_pipeline_spools_and_sync_writes_exactly_once(db: Data
     def train(cleaned: str) -> str:
         return "trained"
 
-    live_uri = mltrace.get_db_uri()
     raw = ingest()
-    mltrace.set_db_uri(_dead_uri())
-    with pytest.warns(mltrace.SpooledRunWarning, match="Neo4j is unavailable") as caught:
+    transport.cut()
+    unavailable = "Neo4j is unavailable" if transport.name == "bolt" else "cannot reach the"
+    with pytest.warns(mltrace.SpooledRunWarning, match=unavailable) as caught:
         cleaned = clean(raw)
         assert train(cleaned) == "trained"  # the pipeline goes on and gets its result
     assert len([w for w in caught if w.category is mltrace.SpooledRunWarning]) == 1
-    assert spool.pending_count() == 2
+    assert _spool().pending_count() == 2
     assert [r["component"] for r in graph_runs(db)] == ["ingest"]
 
-    mltrace.set_db_uri(live_uri)
+    transport.restore()
     result = CliRunner().invoke(main, ["sync"])
     assert result.exit_code == 0, result.output
-    assert "Wrote 2 spooled run(s) to Neo4j." in result.output
+    assert "Wrote 2 spooled run(s) to Neo4j at " in result.output
     runs = graph_runs(db)
     assert [(r["component"], r["inputs"], r["outputs"], r["depends_on"]) for r in runs] == [
         ("ingest", [], ["raw.csv"], []),
@@ -83,15 +88,16 @@ def test_dead_database_mid_pipeline_spools_and_sync_writes_exactly_once(db: Data
     assert len(graph_runs(db)) == 3
 
 
-def test_the_next_successful_log_replays_the_spool_first(db: Database) -> None:
-    live_uri = mltrace.get_db_uri()
-    mltrace.set_db_uri(_dead_uri())
+def test_the_next_successful_log_replays_the_spool_first(
+    db: Database, transport: Transport
+) -> None:
+    transport.cut()
     with pytest.warns(mltrace.SpooledRunWarning):
         mltrace.log_component_run(_run("ingest", [], ["raw.csv"]))
-    mltrace.set_db_uri(live_uri)
+    transport.restore()
     clean = _run("clean", ["raw.csv"], [])
     mltrace.log_component_run(clean)
-    assert not spool.has_pending()
+    assert not _spool().has_pending()
     assert [(r["component"], r["depends_on"]) for r in graph_runs(db)] == [
         ("ingest", []),
         ("clean", [1]),
@@ -102,66 +108,68 @@ def test_the_next_successful_log_replays_the_spool_first(db: Database) -> None:
 def test_replaying_a_run_already_written_does_not_duplicate_it(db: Database) -> None:
     run = _run("ingest", [], ["raw.csv"])
     mltrace.log_component_run(run)
-    spool.append([run_to_row(run)])  # as if a crash happened after the write
-    report = spool.replay(Database())
+    _spool().append([encode_run(run)])  # as if a crash happened after the write
+    report = _spool().replay(functools.partial(write_rows, Database()))
     assert (report.written, report.corrupt) == (1, 0)
     assert [r["id"] for r in graph_runs(db)] == [1]
-    assert not spool.has_pending()
+    assert not _spool().has_pending()
 
 
 def test_a_torn_last_line_is_set_aside_and_later_appends_survive(db: Database) -> None:
     first = _run("ingest", [], ["raw.csv"])
-    spool.append([run_to_row(first)])
-    with spool.spool_file().open("ab") as handle:
+    _spool().append([encode_run(first)])
+    with _spool().file.open("ab") as handle:
         handle.write(b'{"v":1,"row":{"uid":"torn')  # a writer killed mid-line
     second = _run("clean", ["raw.csv"], [])
-    spool.append([run_to_row(second)])
-    assert spool.pending_count() == 3
+    _spool().append([encode_run(second)])
+    assert _spool().pending_count() == 3
 
-    report = spool.replay(Database())
+    report = _spool().replay(functools.partial(write_rows, Database()))
     assert (report.written, report.corrupt) == (2, 1)
     assert [(r["component"], r["depends_on"]) for r in graph_runs(db)] == [
         ("ingest", []),
         ("clean", [1]),
     ]
-    corrupt = (spool.spool_dir() / "corrupt.jsonl").read_bytes()
+    corrupt = _spool().corrupt_file.read_bytes()
     assert corrupt == b'{"v":1,"row":{"uid":"torn\n'
-    assert spool.pending_count() == 0
+    assert _spool().pending_count() == 0
 
 
-def test_a_failed_replay_keeps_every_unwritten_line(db: Database) -> None:
-    rows = [run_to_row(_run(f"c{i}", [], [])) for i in range(3)]
-    spool.append(rows)
-    mltrace.set_db_uri(_dead_uri())
+def test_a_failed_replay_keeps_every_unwritten_line(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [encode_run(_run(f"c{i}", [], [])) for i in range(3)]
+    _spool().append(rows)
+    monkeypatch.setenv("MLTRACE_NEO4J_URI", _dead_uri())
     with pytest.raises(mltrace.errors.DatabaseUnavailableError):
-        spool.replay(Database())
-    assert spool.pending_count() == 3
+        _spool().replay(functools.partial(write_rows, Database()))
+    assert _spool().pending_count() == 3
     result = CliRunner().invoke(main, ["sync"])
     assert result.exit_code == 1
     assert result.output.startswith("error: cannot reach Neo4j at bolt://127.0.0.1:")
-    assert spool.pending_count() == 3
+    assert _spool().pending_count() == 3
 
 
-def test_validation_errors_are_raised_not_spooled(db: Database) -> None:
-    mltrace.set_db_uri(_dead_uri())
+def test_validation_errors_are_raised_not_spooled(db: Database, transport: Transport) -> None:
+    transport.cut()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(ValueError, match="has no start_timestamp"):
+        with pytest.raises(RuntimeError, match="has no start_timestamp"):
             mltrace.log_component_run(mltrace.ComponentRun("c"))
-    assert spool.pending_count() == 0
+    assert _spool().pending_count() == 0
 
 
 WRITER = """
 import sys
 from datetime import UTC, datetime
-from mltrace_graph.client import spool
+from mltrace_graph.client.session import default_client
 from mltrace_graph.entities.component_run import ComponentRun
-from mltrace_graph.store.runs import run_to_row
+from mltrace_graph.wire import encode_run
 now = datetime.now(UTC)
 i = 0
 while True:
     run = ComponentRun("spooled", start_timestamp=now, end_timestamp=now, outputs=[f"out-{i}"])
-    spool.append([run_to_row(run)])
+    default_client().spool.append([encode_run(run)])
     i += 1
 """
 
@@ -170,29 +178,32 @@ def test_a_writer_killed_mid_append_loses_no_complete_line(db: Database) -> None
     writer = subprocess.Popen([sys.executable, "-c", WRITER], env=dict(os.environ))
     try:
         deadline = time.monotonic() + 60
-        while spool.pending_count() < 50:
+        while _spool().pending_count() < 50:
             assert writer.poll() is None, "the writer process died on its own"
             assert time.monotonic() < deadline, "the writer did not spool 50 runs in 60 s"
             time.sleep(0.05)
     finally:
         writer.send_signal(signal.SIGKILL)
         writer.wait()
-    lines = spool.pending_count()
-    report = spool.replay(Database())
+    lines = _spool().pending_count()
+    report = _spool().replay(functools.partial(write_rows, Database()))
     assert report.written + report.corrupt == lines
     assert report.corrupt <= 1
     [row] = db.read("MATCH (r:ComponentRun {component_name: 'spooled'}) RETURN count(r) AS n")
     assert row["n"] == report.written
-    assert spool.pending_count() == 0
+    assert _spool().pending_count() == 0
 
 
-def test_a_spooled_line_neo4j_refuses_does_not_block_live_logging(db: Database) -> None:
-    bad = run_to_row(_run("bad", [], []))
-    bad["props"]["notes"] = {"nested": "maps are not property values"}
-    spool.append([bad])
+def test_a_spooled_line_that_is_not_a_valid_run_is_set_aside_and_live_logging_goes_on(
+    db: Database, transport: Transport
+) -> None:
+    bad = encode_run(_run("bad", [], []))
+    bad["notes"] = {"nested": "maps are not notes"}
+    _spool().append([bad])
     good = _run("good", [], [])
-    with pytest.warns(mltrace.SpooledRunWarning, match="could not replay the spool"):
+    with pytest.warns(mltrace.SpooledRunWarning, match="torn line"):
         mltrace.log_component_run(good)
     assert good.id is not None
     assert [r["component"] for r in graph_runs(db)] == ["good"]
-    assert spool.pending_count() == 1
+    assert _spool().pending_count() == 0
+    assert b'"maps are not notes"' in _spool().corrupt_file.read_bytes()

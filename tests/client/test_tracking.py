@@ -12,6 +12,9 @@ from mltrace_graph.store.connection import Database
 from mltrace_graph.store.runs import get_runs
 from tests.client.conftest import graph_runs
 
+# Every test here runs over Bolt and over HTTP (see tests/client/conftest.py).
+pytestmark = pytest.mark.usefixtures("transport")
+
 
 def test_start_run_logs_the_block_with_params_metrics_and_pointers(db: Database) -> None:
     before = datetime.now(UTC)

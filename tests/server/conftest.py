@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,12 +9,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
-from mltrace_graph import remote
+from mltrace_graph.client.session import default_client
 from mltrace_graph.server import ServerConfig, create_app
 from mltrace_graph.store import tokens
 from mltrace_graph.store.connection import Database
+from tests.serving import serving
 
 AppFactory = Callable[..., Flask]
 
@@ -47,13 +46,9 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def served(app: Flask) -> Iterator[str]:
     """The app on a loopback port, served from a thread, so a real HTTP client can reach it."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    remote.reset_server()
+    with serving(app) as url:
+        yield url
+    default_client().reset()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mltrace_graph import remote
+from mltrace_graph.client.session import Client
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.errors import ConfigurationError, InvalidInputError, RemoteServerError
 from mltrace_graph.store.connection import Database
@@ -134,12 +134,14 @@ def test_names_full_of_quotes_and_cypher_round_trip_as_parameters(
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"componentName": ""}, "run"),
+        ({"componentName": ""}, "run.componentName"),
         ({"status": "exploded"}, "run.status"),
         ({"endTimestamp": (T0 - timedelta(days=1)).isoformat()}, "run.endTimestamp"),
-        ({"metrics": {"auc": "high"}}, "run.metrics"),
-        ({"inputs": [{"name": ""}]}, "run.inputs[0]"),
-        ({"inputs": [{"name": "same"}], "outputs": [{"name": "same"}]}, "run"),
+        ({"metrics": {"auc": "high"}}, "run.metrics.auc"),
+        ({"inputs": [{"name": ""}]}, "run.inputs[0].name"),
+        ({"inputs": [{"name": "same"}], "outputs": [{"name": "same"}]}, "run.inputs"),
+        ({"stalenessThreshold": -1}, "run.stalenessThreshold"),
+        ({"metricSteps": {"loss": [[0]]}}, "run.metricSteps.loss"),
     ],
 )
 def test_invalid_runs_come_back_as_invalid_input_naming_the_field(
@@ -156,49 +158,47 @@ def test_an_unknown_run_id_is_null_not_an_error(client: FlaskClient) -> None:
     assert gql(client, RUN, {"id": 999}) == {"data": {"run": None}}
 
 
-def test_send_runs_logs_through_the_server_and_sets_ids(
+def test_a_client_logs_through_the_server_and_sets_ids(
     served: str, token: str, db: Database
 ) -> None:
-    remote.set_server(served, token)
+    client = Client()
+    client.set_server(served, token)
     first = ComponentRun("clean", start_timestamp=T0, end_timestamp=T0, outputs=["clean.csv"])
     second = ComponentRun(
         "train", start_timestamp=T0, end_timestamp=T0, inputs=["clean.csv"], outputs=["m.pkl"]
     )
     second.params = {"depth": 3}
-    remote.send_runs([first, second])
+    client.log_runs([first, second])
     assert (first.id, second.id, second.dependency_ids) == (1, 2, [1])
     [stored] = get_runs(db, [2])
     assert stored.params == {"depth": 3}
     assert stored.uid == second.uid
 
 
-def test_send_runs_reads_the_server_from_the_environment(
+def test_a_client_reads_the_server_from_the_environment(
     served: str, token: str, monkeypatch: pytest.MonkeyPatch, db: Database
 ) -> None:
     monkeypatch.setenv("MLTRACE_SERVER_URL", served)
     monkeypatch.setenv("MLTRACE_SERVER_TOKEN", token)
     run = ComponentRun("clean", start_timestamp=T0, end_timestamp=T0)
-    remote.send_runs([run])
+    Client().log_runs([run])
     assert run.id == 1
 
 
-def test_send_runs_explains_a_missing_server_a_bad_token_and_bad_input(
-    served: str, monkeypatch: pytest.MonkeyPatch, db: Database, token: str
+def test_logging_over_http_explains_a_bad_token_and_bad_input(
+    served: str, db: Database, token: str
 ) -> None:
-    monkeypatch.delenv("MLTRACE_SERVER_URL", raising=False)
+    client = Client()
     run = ComponentRun("clean", start_timestamp=T0, end_timestamp=T0)
-    with pytest.raises(ConfigurationError, match="no mltrace-graph server is set"):
-        remote.send_runs([run])
-    remote.set_server(served, "mlt_wrong")
+    client.set_server(served, "mlt_wrong")
     with pytest.raises(RemoteServerError, match="unknown or revoked"):
-        remote.send_runs([run])
-    remote.set_server(served, token)
+        client.log_runs([run])
+    client.set_server(served, token)
     run.status = "exploded"
-    with pytest.raises(InvalidInputError, match="status must be one of"):
-        remote.send_runs([run])
-    remote.set_server("http://127.0.0.1:9", token)
-    with pytest.raises(RemoteServerError, match="cannot reach the mltrace-graph server"):
-        remote.send_runs([run])
+    with pytest.raises(InvalidInputError, match="must be one of"):
+        client.log_runs([run])
+    with pytest.raises(ConfigurationError, match="is not valid"):
+        client.set_server("127.0.0.1:8080", token)
 
 
 def test_the_decorator_logs_through_the_server_when_one_is_set(
@@ -206,7 +206,7 @@ def test_the_decorator_logs_through_the_server_when_one_is_set(
 ) -> None:
     import mltrace_graph as mltrace
 
-    remote.set_server(served, token)
+    mltrace.set_server(served, token)
     clean = mltrace.Component("clean", owner="plumber")
 
     @clean.run(input_vars=["source"], output_vars=["target"])
@@ -225,17 +225,16 @@ def test_a_server_that_does_not_answer_spools_the_run_instead_of_failing(
     served: str, token: str, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import mltrace_graph as mltrace
-    from mltrace_graph.client import spool
     from mltrace_graph.errors import SpooledRunWarning
 
     monkeypatch.setenv("MLTRACE_HOME", str(tmp_path))
-    remote.set_server("http://127.0.0.1:9", token)
+    mltrace.set_server("http://127.0.0.1:9", token)
     run = ComponentRun("clean", start_timestamp=T0, end_timestamp=T0, outputs=["c.csv"])
     with pytest.warns(SpooledRunWarning, match="cannot reach the mltrace-graph server"):
         mltrace.log_component_run(run)
     assert run.id is None
-    assert spool.pending_count() == 1
+    assert mltrace.default_client().spool.pending_count() == 1
     assert db.read("MATCH (r:ComponentRun) RETURN count(r) AS n") == [{"n": 0}]
-    remote.set_server(served, "mlt_wrong")
+    mltrace.set_server(served, "mlt_wrong")
     with pytest.raises(RemoteServerError, match="unknown or revoked"):
         mltrace.log_component_run(ComponentRun("x", start_timestamp=T0, end_timestamp=T0))

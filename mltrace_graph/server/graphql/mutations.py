@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import strawberry
+from typing import Any
 
+import strawberry
+from strawberry.scalars import JSON
+
+from mltrace_graph import wire
 from mltrace_graph.errors import InvalidInputError, NotFoundError
 from mltrace_graph.server.auth import authenticate
 from mltrace_graph.server.graphql.context import Info
 from mltrace_graph.server.graphql.ids import parse_node_id
-from mltrace_graph.server.graphql.inputs import run_from_input
+from mltrace_graph.server.graphql.inputs import row_from_input
 from mltrace_graph.server.graphql.types import (
     Component,
     ComponentResult,
@@ -31,22 +35,48 @@ MAX_NOTES = 100_000
 MAX_TAG = 200
 
 
-def _log(info: Info, items: list[RunInput], where: str) -> LoggedRuns | InvalidInput:
+def _log(
+    info: Info, items: list[RunInput] | None, rows: list[JSON] | None, where: str
+) -> LoggedRuns | InvalidInput:
+    """Logs typed inputs or wire rows: both become checked wire rows, then one store write."""
     authenticate("write")
-    if len(items) > MAX_BATCH:
+    if (items is None) == (rows is None):
+        return InvalidInput(message="give either `runs` or `rows`, not both", field="runs")
+    raw: list[Any] = (
+        [row_from_input(item) for item in items] if items is not None else list(rows or [])
+    )
+    if len(raw) > MAX_BATCH:
         return InvalidInput(
-            message=f"{len(items)} runs in one call; the limit is {MAX_BATCH}", field=where
+            message=f"{len(raw)} runs in one call; the limit is {MAX_BATCH}", field=where
         )
     try:
-        names = [where] if where == "run" else [f"{where}[{i}]" for i in range(len(items))]
-        entities = [run_from_input(item, name) for item, name in zip(items, names, strict=True)]
-        run_store.record_runs(info.context.db, entities)
+        names = [where] if where == "run" else [f"{where}[{i}]" for i in range(len(raw))]
+        checked = [wire.check_row(row, name) for row, name in zip(raw, names, strict=True)]
+        written = run_store.write_rows(info.context.db, checked)
     except InvalidInputError as exc:
-        return InvalidInput(message=str(exc), field=exc.field)
-    except ValueError as exc:
-        return InvalidInput(message=str(exc), field=where)
+        if items is None:
+            return InvalidInput(message=str(exc), field=exc.field)
+        field = _graphql_path(exc.field)
+        return InvalidInput(message=str(exc).replace(exc.field, field, 1), field=field)
+    entities = []
+    for row in checked:
+        run = wire.decode_run(row)
+        wire.apply_written(run, written[row["uid"]])
+        entities.append(run)
     info.context.metrics.runs_logged.labels("graphql").inc(len(entities))
     return LoggedRuns(runs=[Run.from_entity(run) for run in entities])
+
+
+def _graphql_path(path: str) -> str:
+    """A wire row's field path as the typed input spells it: ``run.end_timestamp`` ->
+    ``run.endTimestamp`` (``upstream`` is ``dependencies`` there)."""
+    parts = []
+    for part in path.split("."):
+        head, bracket, rest = part.partition("[")
+        first, *others = head.split("_")
+        camel = first + "".join(word.capitalize() for word in others)
+        parts.append(("dependencies" if camel == "upstream" else camel) + bracket + rest)
+    return ".".join(parts)
 
 
 def _success(info: Info, names: list[str], flag: bool) -> FlagSuccess:
@@ -141,8 +171,15 @@ class Mutation:
         description="Logs one run, from any language; a retry with the same uid is a no-op."
     )
     def log_component_run(self, info: Info, run: RunInput) -> LogRunsResult:
-        return _log(info, [run], "run")
+        return _log(info, [run], None, "run")
 
-    @strawberry.mutation(description="Logs a batch of runs in order, in one transaction.")
-    def log_component_runs(self, info: Info, runs: list[RunInput]) -> LogRunsResult:
-        return _log(info, runs, "runs")
+    @strawberry.mutation(
+        description=(
+            "Logs a batch of runs in one transaction, given either as typed `runs` or as "
+            "`rows` in the wire form the Python client and the spool use (docs/logging.md)."
+        )
+    )
+    def log_component_runs(
+        self, info: Info, runs: list[RunInput] | None = None, rows: list[JSON] | None = None
+    ) -> LogRunsResult:
+        return _log(info, runs, rows, "runs" if runs is not None else "rows")

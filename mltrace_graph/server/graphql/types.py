@@ -310,24 +310,48 @@ TraceResult = Annotated[TraceGraph | NotFound | InvalidInput, strawberry.union("
 @strawberry.input(description="An input or output of a logged run.")
 class PointerInput:
     name: str
-    value: str | None = None
+    value: JSON | None = strawberry.field(
+        default=None, description="A string, number or boolean; kept with its type."
+    )
     pointer_type: PointerType | None = None
 
 
-@strawberry.input(description="A run to log; `uid` makes a retried log idempotent.")
+@strawberry.input(description="What a run says about its component (created if new).")
+class ComponentInput:
+    owner: str = ""
+    description: str = ""
+    tags: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(
+    description=(
+        "A run to log; `uid` makes a retried log idempotent. The fields are those of the "
+        "wire row (docs/logging.md), which `logComponentRuns(rows:)` takes as JSON."
+    )
+)
 class RunInput:
     component_name: str
     start_timestamp: datetime
     end_timestamp: datetime
     inputs: list[PointerInput] = strawberry.field(default_factory=list)
     outputs: list[PointerInput] = strawberry.field(default_factory=list)
+    component: ComponentInput | None = None
     notes: str = ""
     git_hash: str | None = None
     git_tags: list[str] = strawberry.field(default_factory=list)
     code_snapshot: str | None = None
-    dependencies: list[str] = strawberry.field(default_factory=list)
+    dependencies: list[str] = strawberry.field(
+        default_factory=list, description="Upstream component names (set_upstream)."
+    )
+    dependencies_from_inputs: bool = True
+    staleness_threshold: int | None = strawberry.field(
+        default=None, description="Seconds after which a dependency is stale (default 30 days)."
+    )
     status: str = "success"
     uid: str | None = None
     params: JSON | None = None
     metrics: JSON | None = None
+    metric_steps: JSON | None = strawberry.field(
+        default=None, description='Per metric, [[step, value], ...], e.g. {"loss": [[0, 0.9]]}.'
+    )
     test_results: JSON | None = None
