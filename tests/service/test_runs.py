@@ -14,10 +14,13 @@ from mltrace_graph.store.connection import Database
 
 
 def _crowded(db: Database) -> None:
-    """120 runs of 'train': 40 share one start time, the others have their own."""
-    shared = [make_run("train", 500, [], [f"shared{i}"]) for i in range(40)]
-    alone = [make_run("train", minute, [], [f"alone{minute}"]) for minute in range(80)]
-    log(db, *alone[:50], *shared, *alone[50:])
+    """120 runs of 'train': 60 share one start time, the others have their own.
+
+    60 is more than the 50 extra rows the old pages re-read for a shared start time.
+    """
+    shared = [make_run("train", 500, [], [f"shared{i}"]) for i in range(60)]
+    alone = [make_run("train", minute, [], [f"alone{minute}"]) for minute in range(60)]
+    log(db, *alone[:30], *shared, *alone[30:])
 
 
 def test_history_pages_return_every_run_once_when_many_share_a_start_time(db: Database) -> None:
