@@ -7,6 +7,9 @@ server maps ``http_status`` to a response, so neither needs to know the subclass
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 class MltraceGraphError(Exception):
     """Base class: an expected failure with a message fit to show a user."""
@@ -55,10 +58,39 @@ class MigrationError(MltraceGraphError):
     """A schema migration is malformed, was edited after it was applied, or failed."""
 
 
+# How each kind of thing is named in a message: "no run 7", "no output named a.csv".
+_NAMED = {"run": "no {kind}{s} {ids}", "token": "no active {kind}{s} named {quoted}"}
+
+
 class NotFoundError(MltraceGraphError, LookupError):
-    """A run, output or component that was asked for does not exist."""
+    """A run, output, component or token that was asked for does not exist.
+
+    ``kind`` says what was looked for ("run", "output", "component", "token") and ``ids``
+    the ids or names asked for that do not exist, so callers (the GraphQL ``NotFound``
+    type, the CLI) use them directly instead of reading them back out of the message.
+    ``hint`` is what to do about it, appended to the message.
+    """
 
     http_status = 404
+
+    def __init__(self, kind: str, ids: str | int | Sequence[str | int], hint: str = "") -> None:
+        self.kind = kind
+        self.ids: tuple[str, ...] = (
+            (str(ids),) if isinstance(ids, str | int) else tuple(str(i) for i in ids)
+        )
+        template = _NAMED.get(kind, "no {kind}{s} named {ids}")
+        message = template.format(
+            kind=kind,
+            s="s" if len(self.ids) > 1 else "",
+            ids=", ".join(self.ids),
+            quoted=", ".join(map(repr, self.ids)),
+        )
+        super().__init__(f"{message}; {hint}" if hint else message)
+        self.hint = hint
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exceptions pickle by their args; ours are built from (kind, ids, hint).
+        return type(self), (self.kind, self.ids, self.hint)
 
 
 class InvalidInputError(MltraceGraphError, ValueError):

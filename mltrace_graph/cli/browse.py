@@ -7,8 +7,9 @@ from datetime import datetime
 import click
 
 from mltrace_graph.cli import friendly_errors, main, render
+from mltrace_graph.errors import InvalidInputError
+from mltrace_graph.service import components, runs, search
 from mltrace_graph.store import components as component_store
-from mltrace_graph.store import history, search
 from mltrace_graph.store.connection import Database
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -40,8 +41,8 @@ def recent_command(limit: int, after: int | None, as_json: bool) -> None:
       mltrace-graph recent --limit 10
       mltrace-graph recent --limit 10 --after 417    # the next page
     """
-    runs = history.recent_runs(Database(), limit=limit, last_run_id=after)
-    _print_runs(runs, as_json, "No runs yet.")
+    found = runs.recent_runs(Database(), limit=limit, last_run_id=after)
+    _print_runs(found, as_json, "No runs yet.")
 
 
 @main.command("history")
@@ -66,14 +67,10 @@ def history_command(
     Example:
       mltrace-graph history train --limit 15 --since 2026-01-01
     """
-    runs = history.history(
-        Database(),
-        component_name,
-        limit=count or limit,
-        date_lower=_utc(since),
-        date_upper=_utc(until),
+    found = runs.component_history(
+        Database(), component_name, limit=count or limit, since=_utc(since), until=_utc(until)
     )
-    _print_runs(runs, as_json, f"No runs of {component_name} in that window.")
+    _print_runs(found, as_json, f"No runs of {component_name} in that window.")
 
 
 def _utc(value: datetime | None) -> str | None:
@@ -92,7 +89,7 @@ def inspect_command(run_id: int, code: bool, as_json: bool) -> None:
     Example:
       mltrace-graph inspect 417 --code
     """
-    run = history.component_run(Database(), run_id)
+    run = runs.run(Database(), run_id)
     click.echo(render.to_json(render.run_dict(run)) if as_json else render.run_card(run, code))
 
 
@@ -108,7 +105,7 @@ def components_command(tag: str | None, owner: str | None, as_json: bool) -> Non
     Example:
       mltrace-graph components --tag nightly --owner ana
     """
-    found = history.components(Database(), tag=tag, owner=owner)
+    found = components.components(Database(), tag=tag, owner=owner)
     if as_json:
         click.echo(render.to_json([vars(c) for c in found]))
         return
@@ -133,7 +130,7 @@ def tags_command(as_json: bool) -> None:
     Example:
       mltrace-graph tags --json
     """
-    names = history.tags(Database())
+    names = components.tags(Database())
     if as_json:
         click.echo(render.to_json(names))
     else:
@@ -174,7 +171,7 @@ def search_command(
           --order-by "metrics.acc DESC"
     """
     try:
-        frame = search.search_runs(
+        found = search.search_runs(
             Database(),
             component=component,
             tag=tag,
@@ -186,15 +183,14 @@ def search_command(
             order_by=list(order_by),
             max_results=max_results,
         )
-    except ValueError as exc:
+    except InvalidInputError as exc:
         raise click.UsageError(str(exc)) from None
     if as_json:
-        click.echo(frame.to_json(orient="records", date_format="iso", indent=2))
-    elif frame.empty:
+        click.echo(render.search_json(found.records))
+    elif not found.records:
         click.echo("No runs match.")
     else:
-        shown = frame.drop(columns=["notes", "end_timestamp", "stale"])
-        click.echo(shown.to_string(index=False))
+        click.echo(render.search_table(found.columns, found.records))
 
 
 @main.command("clear")

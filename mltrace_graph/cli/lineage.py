@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from mltrace_graph.cli import friendly_errors, main, render
-from mltrace_graph.store import lineage, review
+from mltrace_graph.service import lineage, review
 from mltrace_graph.store.connection import Database
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -81,7 +81,7 @@ def flag_command(output_ids: tuple[str, ...]) -> None:
     Example:
       mltrace-graph flag pred-1041 pred-1042
     """
-    flagged = review.flag_outputs(Database(), list(output_ids))
+    flagged = review.flag(Database(), list(output_ids))
     click.echo(f"flagged {', '.join(flagged)}")
 
 
@@ -103,7 +103,7 @@ def unflag_command(output_ids: tuple[str, ...], everything: bool) -> None:
         count = review.unflag_all(Database())
         click.echo(f"unflagged {count} output(s)")
         return
-    unflagged = review.unflag_outputs(Database(), list(output_ids))
+    unflagged = review.unflag(Database(), list(output_ids))
     click.echo(f"unflagged {', '.join(unflagged)}")
 
 

@@ -242,3 +242,41 @@ def review_dict(result: Review) -> dict[str, Any]:
             for c in result.culprits
         ],
     }
+
+
+# The search table leaves out the long columns; --json has every column.
+SEARCH_HIDDEN = ("notes", "end_timestamp", "stale")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return when(value)
+    if isinstance(value, list):
+        return ",".join(map(str, value)) or "-"
+    return str(value)
+
+
+def search_table(columns: list[str], records: list[dict[str, Any]]) -> str:
+    """Search results as aligned columns, a header line first (numbers right-aligned)."""
+    shown = [c for c in columns if c not in SEARCH_HIDDEN]
+    cells = [[_cell(record.get(c)) for c in shown] for record in records]
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(shown)]
+    numeric = [
+        all(isinstance(r.get(c), int | float) or r.get(c) is None for r in records) for c in shown
+    ]
+
+    def line(values: list[str]) -> str:
+        parts = [
+            v.rjust(w) if right else v.ljust(w)
+            for v, w, right in zip(values, widths, numeric, strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line(shown), *(line(row) for row in cells)])
+
+
+def search_json(records: list[dict[str, Any]]) -> str:
+    """Search results as a JSON list of records (datetimes in ISO 8601)."""
+    return to_json(records)

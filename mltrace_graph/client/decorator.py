@@ -198,7 +198,7 @@ def instrument(
     custom_before = type(component).beforeRun is not Component.beforeRun
     custom_after = type(component).afterRun is not Component.afterRun
     needs_locals = code is not None and (
-        opts.needs_locals or bool(component.afterTests) or custom_after
+        opts.needs_locals or (not opts.skip_after and (bool(component.afterTests) or custom_after))
     )
     snapshot: list[str | None] = []
 
@@ -238,8 +238,15 @@ def instrument(
         )
         token = set_active(run)
         try:
-            results, failure = checks(
-                custom_before, component.beforeRun, component.beforeTests, arguments
+            results, failure = (
+                ([], None)
+                if opts.skip_before
+                else checks(
+                    custom_before,
+                    component.beforeRun,
+                    component.beforeTests,
+                    opts.test_values(arguments),
+                )
             )
             if failure is not None:
                 run.status = "failed"
@@ -263,8 +270,15 @@ def instrument(
                 run.add_inputs(_known_inputs(opts, arguments, auto_inputs))
                 log_component_run(run, staleness_threshold=opts.staleness_threshold)
                 raise error
-            after, failure = checks(
-                custom_after, component.afterRun, component.afterTests, local_vars
+            after, failure = (
+                ([], None)
+                if opts.skip_after
+                else checks(
+                    custom_after,
+                    component.afterRun,
+                    component.afterTests,
+                    opts.test_values(local_vars),
+                )
             )
             run.test_results = results + after
             _fill_run(run, opts, arguments, local_vars, result, func_name, auto_inputs)

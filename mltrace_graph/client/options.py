@@ -1,8 +1,17 @@
-"""The options of ``@component.run(...)`` and ``register(...)``, checked when decorating."""
+"""The options of ``@component.run(...)`` and ``register(...)``, checked when decorating.
+
+Besides the named options, ``Component.run`` takes mltrace's ``*user_args, **user_kwargs``:
+extra positional arguments are accepted and unused, as in mltrace; a keyword that is not an
+option maps a test's argument name to the decorated function's variable name
+(``df="raw"``: tests asking for ``df`` get the function's ``raw``), and ``skip_before`` /
+``skip_after`` skip the before- or after-tests. A keyword that looks like a misspelt
+option (``input_var=``) is refused with the option it is nearest to.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +31,9 @@ KNOWN = (
     "params",
     "metrics",
 )
+# mltrace's positional order of run()'s options; positionals beyond them are user_args.
+POSITIONAL = KNOWN[:9]
+SKIPS = ("skip_before", "skip_after")
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,14 @@ class RunOptions:
     param_values: Mapping[str, Any] = field(default_factory=dict)
     metric_vars: tuple[str, ...] = ()
     metric_values: Mapping[str, float] = field(default_factory=dict)
+    test_args: tuple[tuple[str, str], ...] = ()
+    skip_before: bool = False
+    skip_after: bool = False
+
+    def test_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The values tests receive: each mapped variable under its test argument's name."""
+        renamed = {var: arg for arg, var in self.test_args}
+        return {renamed.get(key, key): value for key, value in values.items()}
 
     @property
     def needs_locals(self) -> bool:
@@ -85,14 +105,60 @@ def _vars_or_values(option: str, value: Any) -> tuple[tuple[str, ...], dict[str,
     return _names(option, value, "variable names"), {}
 
 
-def parse_options(options: Mapping[str, Any]) -> RunOptions:
-    """Validates decorator options up front, so mistakes fail at import, not mid-pipeline."""
-    unknown = sorted(set(options) - set(KNOWN))
-    if unknown:
-        raise TypeError(
-            f"unknown option(s) {', '.join(map(repr, unknown))} for run(); the options are "
-            f"{', '.join(KNOWN)}"
-        )
+def positional_options(positional: Sequence[Any], options: Mapping[str, Any]) -> dict[str, Any]:
+    """mltrace's positional options (``run(["in.csv"], ["out.csv"])``) joined to the named.
+
+    Positionals past ``auto_log`` are mltrace's ``*user_args``: accepted and unused.
+    """
+    merged = dict(options)
+    for option, value in zip(POSITIONAL, positional, strict=False):
+        if option in merged:
+            raise TypeError(f"run() got two values for option {option!r}")
+        merged[option] = value
+    return merged
+
+
+def _misspelt(key: str) -> str | None:
+    """The known option ``key`` is a likely misspelling of, if any."""
+    nearest = difflib.get_close_matches(key, (*KNOWN, *SKIPS), n=1, cutoff=0.8)
+    return nearest[0] if nearest else None
+
+
+def _user_kwargs(
+    options: Mapping[str, Any], test_params: Collection[str] | None
+) -> tuple[tuple[str, str], ...]:
+    """The keywords that are not options: test argument -> function variable mappings."""
+    pairs = []
+    for key in sorted(set(options) - set(KNOWN) - set(SKIPS)):
+        value = options[key]
+        nearest = _misspelt(key)
+        known_test_arg = test_params is not None and key in test_params
+        if not isinstance(value, str) or (
+            nearest and test_params is not None and not known_test_arg
+        ):
+            hint = f" (did you mean {nearest!r}?)" if nearest else ""
+            raise TypeError(
+                f"unknown option {key!r} for run(){hint}; the options are "
+                f"{', '.join(KNOWN + SKIPS)}; any other keyword maps a test's argument name "
+                f"to the name of a variable of the function (a str), e.g. df='raw_df'"
+            )
+        pairs.append((key, validate_name(value, f"run() keyword {key!r}")))
+    return tuple(pairs)
+
+
+def parse_options(
+    options: Mapping[str, Any], test_params: Collection[str] | None = None
+) -> RunOptions:
+    """Validates decorator options up front, so mistakes fail at import, not mid-pipeline.
+
+    ``test_params`` are the argument names the component's tests take; a keyword near an
+    option's name (``input_var``) is a misspelling unless it is one of them. ``None``
+    (options already checked against them) skips that check.
+    """
+    test_args = _user_kwargs(options, test_params)
+    for skip in SKIPS:
+        if not isinstance(options.get(skip, False), bool):
+            raise TypeError(f"{skip} must be True or False, got {options[skip]!r}")
     threshold = options.get("staleness_threshold", DEFAULT_STALENESS_THRESHOLD)
     if isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold < 0:
         raise ValueError(f"staleness_threshold must be seconds >= 0, got {threshold!r}")
@@ -118,4 +184,7 @@ def parse_options(options: Mapping[str, Any]) -> RunOptions:
         param_values=param_values,
         metric_vars=metric_vars,
         metric_values={k: float(v) for k, v in metric_values.items()},
+        test_args=test_args,
+        skip_before=bool(options.get("skip_before", False)),
+        skip_after=bool(options.get("skip_after", False)),
     )

@@ -7,6 +7,7 @@ builds and logs one ``ComponentRun`` per call.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar, cast, overload
 
@@ -91,27 +92,33 @@ class Component:
     def run(self, func: F) -> F: ...
 
     @overload
-    def run(self, func: None = None, **options: Any) -> Callable[[F], F]: ...
+    def run(self, *user_args: Any, **user_kwargs: Any) -> Callable[[F], F]: ...
 
-    def run(self, func: F | None = None, **options: Any) -> F | Callable[[F], F]:
+    def run(self, *user_args: Any, **user_kwargs: Any) -> F | Callable[[F], F]:
         """Decorates a function so each call is logged as a run of this component.
 
         Use it bare (``@c.run``) or with options (``@c.run(input_vars=["path"],
-        output_vars=["out"], auto_log=True)``). The options are those of mltrace:
-        ``inputs``, ``outputs``, ``input_vars``, ``output_vars``, ``input_kwargs``,
-        ``output_kwargs``, ``endpoint``, ``staleness_threshold``, ``auto_log``, plus
-        ``params`` and ``metrics`` (names of variables, or a dict of values).
+        output_vars=["out"], auto_log=True)``). The options are those of mltrace, in its
+        positional order too: ``inputs``, ``outputs``, ``input_vars``, ``output_vars``,
+        ``input_kwargs``, ``output_kwargs``, ``endpoint``, ``staleness_threshold``,
+        ``auto_log``; plus ``params`` and ``metrics`` (names of variables, or a dict of
+        values). As in mltrace, further positionals are accepted and unused, another
+        keyword maps a test's argument to a variable of the function (``df="raw_df"``),
+        and ``skip_before=True`` / ``skip_after=True`` skip the tests.
+
+        Raises:
+            TypeError: an option is misspelt (the message names the nearest option) or has
+                a value of the wrong type.
         """
         from mltrace_graph.client.decorator import instrument
-        from mltrace_graph.client.options import parse_options
+        from mltrace_graph.client.options import parse_options, positional_options
 
-        parse_options(options)  # a mistake in the options fails here, at decoration time
-
-        if func is not None and not callable(func):
-            raise TypeError(
-                f"Component.run takes the function to decorate or keyword options only, got "
-                f"{type(func).__name__}: {func!r}; pass options by name (inputs=[...])"
-            )
+        func: Any = None
+        if len(user_args) == 1 and callable(user_args[0]) and not user_kwargs:
+            func = user_args[0]
+        options = positional_options(user_args if func is None else (), user_kwargs)
+        # A mistake in the options fails here, at decoration time.
+        parse_options(options, test_params=self._test_parameters())
         if func is not None:
             return cast(F, instrument(self, func, **options))
 
@@ -119,6 +126,18 @@ class Component:
             return cast(F, instrument(self, inner, **options))
 
         return decorate
+
+    def _test_parameters(self) -> set[str] | None:
+        """Argument names the tests take; ``None`` when a custom beforeRun/afterRun may take any."""
+        if type(self).beforeRun is not Component.beforeRun or (
+            type(self).afterRun is not Component.afterRun
+        ):
+            return None
+        names: set[str] = set()
+        for test in self._before + self._after:
+            for method in test.getTestMethods().values():
+                names.update(inspect.signature(method).parameters)
+        return names
 
     def to_dictionary(self) -> dict[str, Any]:
         return {

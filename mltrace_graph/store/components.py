@@ -57,8 +57,7 @@ def tag_component(db: Database, name: str, tags: Sequence[str]) -> list[str]:
     [row] = db.write(TAG_EXISTING_COMPONENT, name=name, tags=list(tags))
     if not row["found"]:
         raise NotFoundError(
-            f"component {name!r} does not exist; create it first with "
-            f"create_component({name!r}, description, owner)"
+            "component", name, hint=f"create it first with create_component({name!r}, ...)"
         )
     return list(row["tags"])
 
@@ -67,7 +66,7 @@ def set_run_notes(db: Database, run_id: int, notes: str) -> None:
     """Replaces the notes of a run; an unknown id is a NotFoundError."""
     [row] = db.write(SET_RUN_NOTES, id=run_id, notes=notes)
     if not row["found"]:
-        raise NotFoundError(f"component run {run_id} does not exist; check the id")
+        raise NotFoundError("run", run_id)
 
 
 def delete_lineage(db: Database) -> int:

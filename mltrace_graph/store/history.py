@@ -3,6 +3,7 @@
 Each function is one round trip entered through an index: runs by ``id`` (unique),
 components and tags by ``name`` (unique), a component's history by the composite
 ``(component_name, start_timestamp)`` index, recent runs by ``start_timestamp``.
+Arguments arrive validated (``mltrace_graph.service.arguments``): ints, UTC datetimes.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from mltrace_graph.entities.component_run import ComponentRun, to_utc
-from mltrace_graph.entities.io_pointer import IOPointer, infer_pointer_type, validate_name
+from mltrace_graph.entities.component_run import ComponentRun
+from mltrace_graph.entities.io_pointer import IOPointer, infer_pointer_type
 from mltrace_graph.errors import NotFoundError
 from mltrace_graph.store.codec import RUN_PROJECTION, run_from_record
 from mltrace_graph.store.connection import Database
@@ -37,28 +38,6 @@ class ComponentInfo:
     last_run_start: datetime | None = None
 
 
-def _limit(limit: int, name: str = "limit") -> int:
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValueError(f"{name} must be a positive int, got {limit!r}")
-    return limit
-
-
-def _when(value: datetime | str | None, default: datetime, name: str) -> datetime:
-    """Accepts datetimes and ISO strings (mltrace took both); naive means local time."""
-    if value is None:
-        return default
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError(
-                f"{name} must be a datetime or an ISO date string, got {value!r}"
-            ) from None
-    if value.tzinfo is None and value.year in (1, 9999):
-        return value.replace(tzinfo=UTC)  # the extreme defaults cannot be shifted to UTC
-    return to_utc(value, name)
-
-
 GET_RUN = (
     """
 MATCH (r:ComponentRun {id: $run_id})-[:RUN_OF]->(c:Component)
@@ -75,11 +54,9 @@ def component_run(db: Database, run_id: int) -> ComponentRun:
     Raises:
         NotFoundError: no run has this id.
     """
-    if isinstance(run_id, bool) or not isinstance(run_id, int):
-        raise TypeError(f"run_id must be an int, got {type(run_id).__name__}: {run_id!r}")
     rows = db.read(GET_RUN, run_id=run_id)
     if not rows:
-        raise NotFoundError(f"no run {run_id}")
+        raise NotFoundError("run", run_id)
     return run_from_record(rows[0]["record"])
 
 
@@ -89,14 +66,22 @@ def component_run(db: Database, run_id: int) -> ComponentRun:
 # nothing) lets Neo4j read the index backwards and stop after $limit runs (a PartialTop);
 # "ORDER BY r.start_timestamp DESC, r.id DESC" read every run of the component instead:
 # 200 ms for 200,000 inference runs, against 3 ms.
-HISTORY = (
-    """
+# Paging is a keyset on (start_timestamp, id), newest first: a page continues strictly
+# after the last run of the previous one, so runs sharing a start time come back once
+# each however many share it. $upper is already capped at $after_start by the caller, so
+# the index range stays tight; the tie is settled by id.
+_HISTORY = """
 MATCH (c:Component {name: $name})
 CALL (c) {
   MATCH (r:ComponentRun {component_name: c.name})
   USING INDEX r:ComponentRun(component_name, start_timestamp)
   WHERE r.start_timestamp >= $lower AND r.start_timestamp <= $upper
-  WITH r ORDER BY r.component_name DESC, r.start_timestamp DESC, r.id DESC LIMIT $limit
+    AND ($after_start IS NULL OR r.start_timestamp < $after_start
+         OR (r.start_timestamp = $after_start AND r.id < $after_id))
+  WITH r ORDER BY r.component_name DESC, r.start_timestamp DESC, r.id DESC"""
+
+_HISTORY_RETURN = (
+    """
   RETURN collect("""
     + RUN_PROJECTION
     + """) AS runs
@@ -105,28 +90,43 @@ RETURN runs
 """
 )
 
+HISTORY = _HISTORY + " LIMIT $limit" + _HISTORY_RETURN
+# limit=None (every run in the window): LIMIT cannot take null, so a text without it.
+HISTORY_UNLIMITED = _HISTORY + _HISTORY_RETURN
+
 
 def history(
     db: Database,
     component_name: str,
-    limit: int = 10,
-    date_lower: datetime | str | None = None,
-    date_upper: datetime | str | None = None,
+    limit: int | None,
+    lower: datetime = EARLIEST,
+    upper: datetime = LATEST,
+    after: tuple[datetime, int] | None = None,
 ) -> list[ComponentRun]:
     """The newest runs of a component, newest first, started within the bounds (inclusive).
+
+    ``after`` is the ``(start_timestamp, id)`` of the last run of the previous page; the
+    runs returned all come strictly after it in (start, id) descending order.
 
     Raises:
         NotFoundError: no component has this name.
     """
-    rows = db.read(
-        HISTORY,
-        name=component_name,
-        limit=_limit(limit),
-        lower=_when(date_lower, EARLIEST, "date_lower"),
-        upper=_when(date_upper, LATEST, "date_upper"),
-    )
+    after_start, after_id = after if after is not None else (None, None)
+    if after_start is not None:
+        upper = min(upper, after_start)
+    params: dict[str, Any] = {
+        "name": component_name,
+        "lower": lower,
+        "upper": upper,
+        "after_start": after_start,
+        "after_id": after_id,
+    }
+    if limit is None:
+        rows = db.read(HISTORY_UNLIMITED, **params)
+    else:
+        rows = db.read(HISTORY, limit=limit, **params)
     if not rows:
-        raise NotFoundError(f"no component named {component_name}")
+        raise NotFoundError("component", component_name)
     return [run_from_record(record) for record in rows[0]["runs"]]
 
 
@@ -140,12 +140,11 @@ CALL (last) {
   USING INDEX r:ComponentRun(start_timestamp)
   WHERE r.start_timestamp <= coalesce(last.start_timestamp, $latest)
     AND (last IS NULL OR r.start_timestamp < last.start_timestamp OR r.id < last.id)
-  WITH r ORDER BY r.start_timestamp DESC, r.id DESC LIMIT $limit
-"""
+  WITH r ORDER BY r.start_timestamp DESC, r.id DESC"""
 
-RECENT = (
-    _RECENT_PAGE
-    + """  MATCH (r)-[:RUN_OF]->(c:Component)
+_RECENT_RUNS = (
+    """
+  MATCH (r)-[:RUN_OF]->(c:Component)
   RETURN collect("""
     + RUN_PROJECTION
     + """) AS runs
@@ -154,37 +153,50 @@ RETURN runs
 """
 )
 
+_RECENT_IDS = """
+  RETURN collect(r.id) AS ids
+}
+RETURN ids
+"""
+
+# Each with a LIMIT, and without one for limit=None (LIMIT cannot take null).
+RECENT = _RECENT_PAGE + " LIMIT $limit" + _RECENT_RUNS
+RECENT_UNLIMITED = _RECENT_PAGE + _RECENT_RUNS
+RECENT_IDS = _RECENT_PAGE + " LIMIT $limit" + _RECENT_IDS
+RECENT_IDS_UNLIMITED = _RECENT_PAGE + _RECENT_IDS
+
 
 def recent_runs(
-    db: Database, limit: int = 20, last_run_id: int | None = None
+    db: Database, limit: int | None, last_run_id: int | None = None
 ) -> list[ComponentRun]:
-    """The most recently started runs across components, newest first.
+    """The most recently started runs across components, newest first (``None``: all).
 
     Pass the last id of one page as ``last_run_id`` to get the next page.
 
     Raises:
         NotFoundError: ``last_run_id`` is not a run.
     """
-    rows = db.read(RECENT, limit=_limit(limit), last_run_id=last_run_id, latest=LATEST)
+    if limit is None:
+        rows = db.read(RECENT_UNLIMITED, last_run_id=last_run_id, latest=LATEST)
+    else:
+        rows = db.read(RECENT, limit=limit, last_run_id=last_run_id, latest=LATEST)
     if not rows:
-        raise NotFoundError(f"no run {last_run_id}")
+        raise NotFoundError("run", str(last_run_id))
     return [run_from_record(record) for record in rows[0]["runs"]]
 
 
-RECENT_IDS = (
-    _RECENT_PAGE
-    + """  RETURN collect(r.id) AS ids
-}
-RETURN ids
-"""
-)
+def recent_run_ids(db: Database, limit: int | None, last_run_id: int | None = None) -> list[int]:
+    """Ids of the most recently started runs, newest first, paged like ``recent_runs``.
 
-
-def recent_run_ids(db: Database, limit: int = 5, last_run_id: int | None = None) -> list[int]:
-    """Ids of the most recently started runs, newest first, paged like ``recent_runs``."""
-    rows = db.read(RECENT_IDS, limit=_limit(limit), last_run_id=last_run_id, latest=LATEST)
+    Raises:
+        NotFoundError: ``last_run_id`` is not a run.
+    """
+    if limit is None:
+        rows = db.read(RECENT_IDS_UNLIMITED, last_run_id=last_run_id, latest=LATEST)
+    else:
+        rows = db.read(RECENT_IDS, limit=limit, last_run_id=last_run_id, latest=LATEST)
     if not rows:
-        raise NotFoundError(f"no run {last_run_id}")
+        raise NotFoundError("run", str(last_run_id))
     return [int(i) for i in rows[0]["ids"]]
 
 
@@ -260,7 +272,7 @@ def component(db: Database, name: str) -> ComponentInfo:
     """
     rows = db.read(GET_COMPONENT, name=name)
     if not rows:
-        raise NotFoundError(f"no component named {name}")
+        raise NotFoundError("component", name)
     return _component(rows[0]["component"])
 
 
@@ -309,7 +321,6 @@ def io_pointer(db: Database, name: str, value: Any = None, create: bool = True) 
     Raises:
         NotFoundError: the pointer does not exist and ``create`` is false.
     """
-    validate_name(name)
     if create:
         plain = (
             value if value is None or isinstance(value, str | int | float | bool) else repr(value)
@@ -323,7 +334,7 @@ def io_pointer(db: Database, name: str, value: Any = None, create: bool = True) 
     else:
         rows = db.read(GET_POINTER, name=name)
         if not rows:
-            raise NotFoundError(f"no output named {name}")
+            raise NotFoundError("output", name)
     props = rows[0]["pointer"]
     return IOPointer(
         props["name"],

@@ -195,7 +195,7 @@ def backtrace(
     bound = check_depth(max_depth)
     rows = db.read(_bounded(BACKTRACE, bound), output=output_id)
     if not rows:
-        raise NotFoundError(f"no output named {output_id}")
+        raise NotFoundError("output", str(output_id))
     return [(int(item["level"]), run_from_record(item["record"])) for item in rows[0]["runs"]]
 
 
@@ -223,7 +223,7 @@ def trace(
         max_nodes=max_nodes,
     )
     if not rows:
-        raise NotFoundError(f"no output named {output_id}")
+        raise NotFoundError("output", str(output_id))
     return assemble(rows[0], "upstream", pointer_node_id(output_id))
 
 
@@ -254,13 +254,13 @@ def impact(
         query = _bounded(IMPACT_OF_RUN, None if bound is None else bound + 1)
         rows = db.read(query, run_id=run_id, **params)
         if not rows:
-            raise NotFoundError(f"no run {run_id}")
+            raise NotFoundError("run", str(run_id))
         return assemble(rows[0], "downstream", run_node_id(int(run_id or 0)))
     # Pointer start: consumers are level 1, so a path of length n reaches level n + 1.
     query = _bounded(IMPACT_OF_OUTPUT, bound)
     rows = db.read(query, output=output_id, **params)
     if not rows:
-        raise NotFoundError(f"no output named {output_id}")
+        raise NotFoundError("output", str(output_id))
     return assemble(rows[0], "downstream", pointer_node_id(str(output_id)))
 
 
@@ -283,7 +283,7 @@ def flag_impact(
     if _start(run_id, output_id) == "run":
         rows = db.write(_bounded(FLAG_IMPACT_OF_RUN, bound), run_id=run_id)
         if not rows:
-            raise NotFoundError(f"no run {run_id}")
+            raise NotFoundError("run", str(run_id))
     else:
         # Consumers are level 1, so max_depth d keeps paths of length d - 1 from them.
         query = (
@@ -293,7 +293,7 @@ def flag_impact(
         )
         rows = db.write(query, output=output_id)
         if not rows:
-            raise NotFoundError(f"no output named {output_id}")
+            raise NotFoundError("output", str(output_id))
     return sorted(str(name) for name in rows[0]["flagged"])
 
 

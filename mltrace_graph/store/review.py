@@ -101,7 +101,7 @@ def _set_flags(db: Database, names: list[str], flag: bool) -> list[str]:
         return []
     row = db.write(SET_FLAGS, names=names, flag=flag)[0]
     if row["missing"]:
-        raise NotFoundError(f"no output named {row['missing'][0]}")
+        raise NotFoundError("output", sorted(row["missing"]))
     return sorted({str(n) for n in row["names"]})
 
 

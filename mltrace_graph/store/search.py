@@ -1,10 +1,11 @@
-"""Programmatic run search, MLflow-style: filters in, a pandas DataFrame out (one query).
+"""Programmatic run search, MLflow-style: filters in, one flat record per run out (one query).
 
 Filters on params and metrics read the flat ``param.<key>`` / ``metric.<key>`` properties a
 run carries beside its JSON ``params``/``metrics``, so they compare typed values in Cypher.
 Filters and sort keys travel as ``$parameters`` (dynamic property access ``r[key]``); only
 the entry point (component, tag, owner or start time, each index-backed) is chosen in Python
-among fixed query texts.
+among fixed query texts. The records are what ``mltrace_graph.queries`` turns into a
+DataFrame; pandas stays at that edge.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, LiteralString
 
-import pandas as pd
-
+from mltrace_graph.errors import InvalidInputError
 from mltrace_graph.store.connection import Database
-from mltrace_graph.store.history import EARLIEST, LATEST, _when
+from mltrace_graph.store.history import EARLIEST, LATEST
 
 OPERATORS = ("=", "!=", ">", ">=", "<", "<=")
 _ATTRIBUTES = {
@@ -147,8 +148,9 @@ def _prop(kind: str, key: str) -> str:
     if kind.startswith("metric"):
         return f"metric.{key}"
     if key not in _ATTRIBUTES:
-        raise ValueError(
-            f"unknown run attribute {key!r}; use one of {', '.join(sorted(_ATTRIBUTES))}"
+        raise InvalidInputError(
+            f"unknown run attribute {key!r}; use one of {', '.join(sorted(_ATTRIBUTES))}",
+            "order_by",
         )
     return _ATTRIBUTES[key]
 
@@ -161,10 +163,11 @@ def parse_filter(filter_string: str) -> list[dict[str, Any]]:
             continue
         match = _TERM.match(term)
         if not match:
-            raise ValueError(
+            raise InvalidInputError(
                 f"cannot read the filter {term.strip()!r}: write "
                 f"params.<key> <op> <value> or metrics.<key> <op> <value>, with <op> one of "
-                f"{' '.join(OPERATORS)}, joined by 'and'"
+                f"{' '.join(OPERATORS)}, joined by 'and'",
+                "filter_string",
             )
         kind, key, op, raw = match.groups()
         op = {"==": "=", "<>": "!="}.get(op, op)
@@ -176,9 +179,10 @@ def _condition(prop: str, condition: Any) -> dict[str, Any]:
     """A dict filter value: a plain value means equality; (op, value) picks the operator."""
     if isinstance(condition, tuple):
         if len(condition) != 2 or condition[0] not in OPERATORS:
-            raise ValueError(
+            raise InvalidInputError(
                 f"filter on {prop} must be a value or an (operator, value) pair with operator "
-                f"one of {' '.join(OPERATORS)}, got {condition!r}"
+                f"one of {' '.join(OPERATORS)}, got {condition!r}",
+                prop.partition(".")[0] + "s",
             )
         return {"prop": prop, "op": condition[0], "value": condition[1]}
     return {"prop": prop, "op": "=", "value": condition}
@@ -189,7 +193,9 @@ def parse_order_by(order_by: Sequence[str]) -> list[dict[str, Any]]:
     if isinstance(order_by, str):
         order_by = [order_by]
     if len(order_by) > 3:
-        raise ValueError(f"order_by takes at most 3 keys, got {len(order_by)}: {order_by!r}")
+        raise InvalidInputError(
+            f"order_by takes at most 3 keys, got {len(order_by)}: {order_by!r}", "order_by"
+        )
     rows = []
     for item in order_by:
         parts = item.split()
@@ -198,8 +204,9 @@ def parse_order_by(order_by: Sequence[str]) -> list[dict[str, Any]]:
             or len(parts) > 2
             or (len(parts) == 2 and parts[1].upper() not in ("ASC", "DESC"))
         ):
-            raise ValueError(
-                f"cannot read the order_by key {item!r}: write e.g. 'metrics.acc DESC'"
+            raise InvalidInputError(
+                f"cannot read the order_by key {item!r}: write e.g. 'metrics.acc DESC'",
+                "order_by",
             )
         kind, _, key = parts[0].partition(".")
         prop = _prop(kind, key) if key else _prop("attribute", kind)
@@ -212,31 +219,40 @@ def _native(value: Any) -> Any:
     return native.astimezone(UTC) if isinstance(native, datetime) else native
 
 
+@dataclass(frozen=True)
+class SearchRows:
+    """Matching runs as flat records (``run_id``, ..., ``params.<k>``, ``metrics.<k>``)."""
+
+    columns: list[str]
+    records: list[dict[str, Any]]
+
+
 def search_runs(
     db: Database,
     *,
     component: str | None = None,
     tag: str | None = None,
     owner: str | None = None,
-    since: datetime | str | None = None,
-    until: datetime | str | None = None,
+    since: datetime = EARLIEST,
+    until: datetime = LATEST,
     status: str | None = None,
     params: Mapping[str, Any] | None = None,
     metrics: Mapping[str, Any] | None = None,
     filter_string: str | None = None,
     order_by: Sequence[str] | None = None,
     max_results: int = 1000,
-) -> pd.DataFrame:
-    """Runs matching every given filter, one row each, params and metrics as columns.
+) -> SearchRows:
+    """Runs matching every given filter, one record each, params and metrics as columns.
 
     Columns are ``BASE_COLUMNS`` then ``params.<key>`` and ``metrics.<key>`` (sorted), as
     ``mlflow.search_runs`` names them. ``params``/``metrics`` map a key to a value (equality)
     or to an ``(operator, value)`` pair; ``filter_string`` takes MLflow's
     ``"metrics.acc > 0.9 and params.model = 'tree'"`` form. Rows are sorted by ``order_by``
     (up to three keys such as ``"metrics.acc DESC"``), then newest first.
+
+    Raises:
+        InvalidInputError: a filter or sort key cannot be read.
     """
-    if isinstance(max_results, bool) or not isinstance(max_results, int) or max_results < 1:
-        raise ValueError(f"max_results must be a positive int, got {max_results!r}")
     filters = [_condition(f"param.{k}", v) for k, v in (params or {}).items()]
     filters += [_condition(f"metric.{k}", v) for k, v in (metrics or {}).items()]
     if filter_string:
@@ -251,16 +267,16 @@ def search_runs(
         tag=tag or None,
         owner=owner or None,
         status=status or None,
-        since=_when(since, EARLIEST, "since"),
-        until=_when(until, LATEST, "until"),
+        since=since,
+        until=until,
         filters=filters,
         order=order,
         max_results=max_results,
     )
-    return _frame(rows)
+    return _records(rows)
 
 
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def _records(rows: list[dict[str, Any]]) -> SearchRows:
     records = []
     extra: set[str] = set()
     for row in rows:
@@ -286,5 +302,4 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
             record[f"metrics.{key}"] = value
         extra.update(k for k in record if k not in BASE_COLUMNS)
         records.append(record)
-    columns = BASE_COLUMNS + sorted(extra)
-    return pd.DataFrame.from_records(records, columns=columns)
+    return SearchRows(columns=BASE_COLUMNS + sorted(extra), records=records)

@@ -103,9 +103,7 @@ def list_tokens(db: Database) -> list[ApiToken]:
 def revoke_token(db: Database, name: str) -> None:
     """Revokes the active token of that name; requests using it are refused from now on."""
     if not db.write(REVOKE_TOKEN, name=name)[0]["revoked"]:
-        raise NotFoundError(
-            f"no active token named {name!r}; 'mltrace-graph token list' shows them"
-        )
+        raise NotFoundError("token", name, hint="'mltrace-graph token list' shows them")
 
 
 def find_active_token(db: Database, secret: str) -> ApiToken | None:

@@ -28,6 +28,7 @@ from mltrace_graph import ComponentRun
 from mltrace_graph.store import lineage, openlineage, review
 from mltrace_graph.store import runs as store_runs
 from mltrace_graph.store.connection import Database
+from mltrace_graph.wire import encode_run
 
 DAY = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -505,7 +506,7 @@ def test_eight_racing_writers_link_every_run_by_the_rule(db: Database) -> None:
 
 def _index_rows(db: Database, runs: Sequence[ComponentRun]) -> tuple[int, set[str]]:
     """PROFILEs RECORD_RUNS on these runs: rows read from indexes, and the operators."""
-    rows = [store_runs._wire(store_runs.run_to_row(r)) for r in runs]
+    rows = [store_runs._statement_row(encode_run(r)) for r in runs]
     query = store_runs.RECORD_RUNS.replace("CYPHER replan=skip", "CYPHER replan=skip PROFILE")
     with db.session() as session:
         result = session.run(query, runs=rows)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ import pytest
 from pipelines import T0, log, make_run
 
 from mltrace_graph.errors import NotFoundError
+from mltrace_graph.service import runs as run_service
 from mltrace_graph.store import history
 from mltrace_graph.store.connection import Database
 
@@ -23,45 +24,45 @@ def _five_trainings(db: Database) -> None:
 
 def test_history_is_newest_first_and_limited(db: Database) -> None:
     _five_trainings(db)
-    assert _ids(history.history(db, "train")) == [5, 4, 3, 2, 1]
-    assert _ids(history.history(db, "train", limit=2)) == [5, 4]
+    assert _ids(run_service.component_history(db, "train")) == [5, 4, 3, 2, 1]
+    assert _ids(run_service.component_history(db, "train", limit=2)) == [5, 4]
 
 
 def test_history_date_bounds_are_inclusive(db: Database) -> None:
     _five_trainings(db)
-    runs = history.history(
-        db, "train", date_lower=T0 + timedelta(minutes=1), date_upper=T0 + timedelta(minutes=3)
+    runs = run_service.component_history(
+        db, "train", since=T0 + timedelta(minutes=1), until=T0 + timedelta(minutes=3)
     )
     assert _ids(runs) == [4, 3, 2]
-    iso = history.history(db, "train", date_lower=(T0 + timedelta(minutes=3)).isoformat())
+    iso = run_service.component_history(db, "train", since=(T0 + timedelta(minutes=3)).isoformat())
     assert _ids(iso) == [5, 4]
 
 
 def test_history_of_an_unknown_component_is_an_error(db: Database) -> None:
     with pytest.raises(NotFoundError, match=r"^no component named nope$"):
-        history.history(db, "nope")
+        run_service.component_history(db, "nope")
     with pytest.raises(ValueError, match="limit must be a positive int"):
-        history.history(db, "train", limit=0)
+        run_service.component_history(db, "train", limit=0)
 
 
 def test_recent_run_ids_page_through_every_run_newest_first(db: Database) -> None:
     _five_trainings(db)
-    assert history.recent_run_ids(db, limit=2) == [6, 5]
-    assert history.recent_run_ids(db, limit=2, last_run_id=5) == [4, 3]
-    assert history.recent_run_ids(db, limit=2, last_run_id=3) == [2, 1]
-    assert history.recent_run_ids(db, limit=2, last_run_id=1) == []
+    assert run_service.recent_run_ids(db, limit=2) == [6, 5]
+    assert run_service.recent_run_ids(db, limit=2, last_run_id=5) == [4, 3]
+    assert run_service.recent_run_ids(db, limit=2, last_run_id=3) == [2, 1]
+    assert run_service.recent_run_ids(db, limit=2, last_run_id=1) == []
 
 
 def test_recent_paging_breaks_start_time_ties_by_id(db: Database) -> None:
     log(db, *[make_run("same", 0, [], [f"o{i}"]) for i in range(3)])
-    assert history.recent_run_ids(db, limit=2) == [3, 2]
-    assert history.recent_run_ids(db, limit=2, last_run_id=2) == [1]
-    assert _ids(history.recent_runs(db, limit=1, last_run_id=3)) == [2]
+    assert run_service.recent_run_ids(db, limit=2) == [3, 2]
+    assert run_service.recent_run_ids(db, limit=2, last_run_id=2) == [1]
+    assert _ids(run_service.recent_runs(db, limit=1, last_run_id=3)) == [2]
 
 
 def test_recent_after_an_unknown_run_is_an_error(db: Database) -> None:
     with pytest.raises(NotFoundError, match=r"^no run 99$"):
-        history.recent_run_ids(db, last_run_id=99)
+        run_service.recent_run_ids(db, last_run_id=99)
 
 
 def test_component_run_reads_one_run_or_says_which_is_missing(db: Database) -> None:

@@ -173,11 +173,13 @@ SEARCH = {
     "order": NO_ORDER,
     "max_results": 5,
 }
+# History's keyset parameters on a first page.
+NO_KEYSET: dict[str, Any] = {"after_start": None, "after_id": None}
 BROWSE_PLANS: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "history",
         history.HISTORY,
-        {"name": "left", "limit": 3, "lower": EARLIEST, "upper": LATEST},
+        {"name": "left", "limit": 3, "lower": EARLIEST, "upper": LATEST, **NO_KEYSET},
         "NodeIndexSeek",
     ),
     (
@@ -250,7 +252,20 @@ NEWEST_FIRST: list[tuple[str, str, dict[str, Any], int]] = [
     (
         "history",
         history.HISTORY,
-        {"name": "busy", "limit": 5, "lower": EARLIEST, "upper": LATEST},
+        {"name": "busy", "limit": 5, "lower": EARLIEST, "upper": LATEST, **NO_KEYSET},
+        6,
+    ),
+    (
+        "history page after a keyset",
+        history.HISTORY,
+        {
+            "name": "busy",
+            "limit": 5,
+            "lower": EARLIEST,
+            "upper": LATEST,
+            "after_start": LATEST,
+            "after_id": 10**9,
+        },
         6,
     ),
     ("recent", history.RECENT, {"limit": 5, "last_run_id": None, "latest": LATEST}, 6),

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+import pandas as pd
 import pytest
 from pipelines import T0, log, make_run
 
+from mltrace_graph.queries import search_runs
 from mltrace_graph.store import search
 from mltrace_graph.store.connection import Database
+
+
+def _search(db: Database, **filters: Any) -> pd.DataFrame:
+    """The search as the Python API returns it (db is the process's default database)."""
+    return search_runs(**filters)
 
 
 def _experiments(db: Database) -> None:
@@ -30,7 +38,7 @@ def _experiments(db: Database) -> None:
 
 def test_search_returns_one_row_per_run_with_params_and_metrics_columns(db: Database) -> None:
     _experiments(db)
-    frame = search.search_runs(db, component="train")
+    frame = _search(db, component="train")
     assert list(frame.columns) == [
         *search.BASE_COLUMNS,
         "metrics.accuracy",
@@ -46,43 +54,41 @@ def test_search_returns_one_row_per_run_with_params_and_metrics_columns(db: Data
 
 def test_search_filters_params_and_metrics(db: Database) -> None:
     _experiments(db)
-    frame = search.search_runs(db, params={"model": "tree"}, metrics={"accuracy": (">", 0.9)})
+    frame = _search(db, params={"model": "tree"}, metrics={"accuracy": (">", 0.9)})
     assert list(frame["run_id"]) == [2]
-    frame = search.search_runs(db, filter_string="params.depth >= 5 and metrics.accuracy < 0.94")
+    frame = _search(db, filter_string="params.depth >= 5 and metrics.accuracy < 0.94")
     assert list(frame["run_id"]) == [2]
-    frame = search.search_runs(db, filter_string="params.model != 'tree'")
+    frame = _search(db, filter_string="params.model != 'tree'")
     assert list(frame["run_id"]) == [4, 3]
 
 
 def test_search_by_tag_owner_and_time_window(db: Database) -> None:
     _experiments(db)
-    assert list(search.search_runs(db, tag="ml")["run_id"]) == [4, 3, 2, 1]
-    assert list(search.search_runs(db, owner="ana", max_results=1)["run_id"]) == [4]
-    window = search.search_runs(
-        db, since=T0 + timedelta(minutes=1), until=T0 + timedelta(minutes=2)
-    )
+    assert list(_search(db, tag="ml")["run_id"]) == [4, 3, 2, 1]
+    assert list(_search(db, owner="ana", max_results=1)["run_id"]) == [4]
+    window = _search(db, since=T0 + timedelta(minutes=1), until=T0 + timedelta(minutes=2))
     assert list(window["run_id"]) == [3, 2]
-    assert list(search.search_runs(db, since=T0 + timedelta(minutes=5))["run_id"]) == [5]
+    assert list(_search(db, since=T0 + timedelta(minutes=5))["run_id"]) == [5]
 
 
 def test_search_orders_by_metrics_then_newest(db: Database) -> None:
     _experiments(db)
-    frame = search.search_runs(db, component="train", order_by=["metrics.accuracy DESC"])
+    frame = _search(db, component="train", order_by=["metrics.accuracy DESC"])
     assert list(frame["metrics.accuracy"]) == [0.95, 0.93, 0.81, 0.70]
-    frame = search.search_runs(db, component="train", order_by=["params.depth", "run_id DESC"])
+    frame = _search(db, component="train", order_by=["params.depth", "run_id DESC"])
     assert list(frame["run_id"]) == [4, 1, 3, 2]
 
 
 def test_search_with_no_match_is_an_empty_frame_with_the_base_columns(db: Database) -> None:
-    frame = search.search_runs(db, component="nothing")
+    frame = _search(db, component="nothing")
     assert frame.empty
     assert list(frame.columns) == search.BASE_COLUMNS
 
 
 def test_unreadable_filters_and_sort_keys_are_refused_with_the_text(db: Database) -> None:
     with pytest.raises(ValueError, match="cannot read the filter 'accuracy > 1'"):
-        search.search_runs(db, filter_string="accuracy > 1")
+        _search(db, filter_string="accuracy > 1")
     with pytest.raises(ValueError, match="cannot read the order_by key 'x y z'"):
-        search.search_runs(db, order_by=["x y z"])
+        _search(db, order_by=["x y z"])
     with pytest.raises(ValueError, match="unknown run attribute 'colour'"):
-        search.search_runs(db, order_by=["colour"])
+        _search(db, order_by=["colour"])

@@ -1,4 +1,8 @@
-"""Mutation resolvers: every one needs an API token when auth is on; one store call each."""
+"""Mutation resolvers: every one needs an API token when auth is on.
+
+Flags, notes and tags go through ``mltrace_graph.service``; the resolvers translate its
+answers and its expected errors into the schema's result unions.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from mltrace_graph import wire
 from mltrace_graph.errors import InvalidInputError, NotFoundError
 from mltrace_graph.server.auth import authenticate
 from mltrace_graph.server.graphql.context import Info
-from mltrace_graph.server.graphql.ids import parse_node_id
+from mltrace_graph.server.graphql.ids import camel_path, graphql_names, not_found, parse_node_id
 from mltrace_graph.server.graphql.inputs import row_from_input
 from mltrace_graph.server.graphql.types import (
     Component,
@@ -22,17 +26,16 @@ from mltrace_graph.server.graphql.types import (
     IOPointer,
     LoggedRuns,
     LogRunsResult,
-    NotFound,
     Run,
     RunInput,
     RunResult,
 )
-from mltrace_graph.store import components, history, lineage, pointers, review
+from mltrace_graph.service import components, lineage, review
+from mltrace_graph.service import runs as run_service
+from mltrace_graph.service.arguments import SERVER_BOUNDS
 from mltrace_graph.store import runs as run_store
 
 MAX_BATCH = 1000
-MAX_NOTES = 100_000
-MAX_TAG = 200
 
 
 def _log(
@@ -56,7 +59,7 @@ def _log(
     except InvalidInputError as exc:
         if items is None:
             return InvalidInput(message=str(exc), field=exc.field)
-        field = _graphql_path(exc.field)
+        field = camel_path(exc.field)
         return InvalidInput(message=str(exc).replace(exc.field, field, 1), field=field)
     entities = []
     for row in checked:
@@ -67,32 +70,22 @@ def _log(
     return LoggedRuns(runs=[Run.from_entity(run) for run in entities])
 
 
-def _graphql_path(path: str) -> str:
-    """A wire row's field path as the typed input spells it: ``run.end_timestamp`` ->
-    ``run.endTimestamp`` (``upstream`` is ``dependencies`` there)."""
-    parts = []
-    for part in path.split("."):
-        head, bracket, rest = part.partition("[")
-        first, *others = head.split("_")
-        camel = first + "".join(word.capitalize() for word in others)
-        parts.append(("dependencies" if camel == "upstream" else camel) + bracket + rest)
-    return ".".join(parts)
-
-
 def _success(info: Info, names: list[str], flag: bool) -> FlagSuccess:
     """The changed pointers, read back in one query (the flag write returns names only)."""
-    changed = pointers.get_pointers(info.context.db, names) if names else []
+    changed = review.changed_pointers(info.context.db, names)
     return FlagSuccess(outputs=[IOPointer.from_entity(p) for p in changed], flag=flag)
 
 
-def _flags(info: Info, output_ids: list[str], flag: bool) -> FlagSuccess | NotFound:
+def _flags(info: Info, output_ids: list[str], flag: bool) -> FlagResult:
     authenticate("write")
-    setter = review.flag_outputs if flag else review.unflag_outputs
+    setter = review.flag if flag else review.unflag
     try:
-        names = setter(info.context.db, output_ids)
+        with graphql_names():
+            names = setter(info.context.db, output_ids)
     except NotFoundError as exc:
-        known_missing = str(exc).removeprefix("no output named ")
-        return NotFound(message=f"{exc}; nothing was changed", ids=[known_missing])
+        return not_found(exc, "; nothing was changed")
+    except InvalidInputError as exc:
+        return InvalidInput(message=str(exc), field=exc.field)
     return _success(info, names, flag)
 
 
@@ -120,52 +113,40 @@ class Mutation:
     def flag_impact(self, info: Info, id: str, max_depth: int | None = None) -> FlagResult:
         authenticate("write")
         try:
-            run_id, output_id = parse_node_id(id)
-            names = lineage.flag_impact(
-                info.context.db, run_id=run_id, output_id=output_id, max_depth=max_depth
-            )
+            with graphql_names():
+                run_id, output_id = parse_node_id(id)
+                names = lineage.flag_impact(
+                    info.context.db, run_id, output_id, max_depth, bounds=SERVER_BOUNDS
+                )
         except NotFoundError as exc:
-            return NotFound(message=str(exc), ids=[id])
+            return not_found(exc)
         except InvalidInputError as exc:
             return InvalidInput(message=str(exc), field=exc.field)
-        except ValueError as exc:
-            return InvalidInput(message=str(exc), field="maxDepth")
         return _success(info, names, True)
 
     @strawberry.mutation(description="Sets (or appends to) the notes of a run.")
     def add_notes(self, info: Info, run_id: int, notes: str, append: bool = False) -> RunResult:
         authenticate("write")
-        db = info.context.db
-        if len(notes) > MAX_NOTES:
-            return InvalidInput(
-                message=f"notes are {len(notes)} characters; the limit is {MAX_NOTES}",
-                field="notes",
-            )
-        if append:
-            current = run_store.get_runs(db, [run_id])
-            if not current:
-                return NotFound(message=f"no run {run_id}", ids=[str(run_id)])
-            notes = "\n".join(part for part in (current[0].notes, notes) if part)
         try:
-            components.set_run_notes(db, run_id, notes)
-        except NotFoundError:
-            return NotFound(message=f"no run {run_id}", ids=[str(run_id)])
-        return Run.from_entity(run_store.get_runs(db, [run_id])[0])
+            with graphql_names():
+                run = run_service.set_notes(info.context.db, run_id, notes, append=append)
+        except NotFoundError as exc:
+            return not_found(exc)
+        except InvalidInputError as exc:
+            return InvalidInput(message=str(exc), field=exc.field)
+        return Run.from_entity(run)
 
     @strawberry.mutation(description="Adds tags to a component (existing tags are kept).")
     def tag_component(self, info: Info, name: str, tags: list[str]) -> ComponentResult:
         authenticate("write")
-        cleaned = [t.strip() for t in tags]
-        if not cleaned or any(not t or len(t) > MAX_TAG for t in cleaned):
-            return InvalidInput(
-                message=f"tags must be 1 to {MAX_TAG} characters each, and at least one",
-                field="tags",
-            )
         try:
-            components.tag_component(info.context.db, name, cleaned)
-            return Component.from_info(history.component(info.context.db, name))
-        except NotFoundError:
-            return NotFound(message=f"no component named {name}", ids=[name])
+            with graphql_names():
+                tagged = components.tag_component(info.context.db, name, tags)
+        except NotFoundError as exc:
+            return not_found(exc)
+        except InvalidInputError as exc:
+            return InvalidInput(message=str(exc), field=exc.field)
+        return Component.from_info(tagged)
 
     @strawberry.mutation(
         description="Logs one run, from any language; a retry with the same uid is a no-op."
