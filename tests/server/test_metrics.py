@@ -6,9 +6,12 @@ import threading
 import time
 from datetime import UTC, datetime
 
+import pytest
 from flask.testing import FlaskClient
 
 from mltrace_graph.entities.component_run import ComponentRun
+from mltrace_graph.errors import ConfigurationError
+from mltrace_graph.server import ServerConfig
 from mltrace_graph.server.metrics import LineageSnapshots
 from mltrace_graph.store import health
 from mltrace_graph.store.connection import Database
@@ -143,3 +146,11 @@ def test_parallel_scrapes_start_one_refresh_and_do_not_wait_for_it(db: Database)
         assert time.monotonic() < deadline
         time.sleep(0.02)
     assert snapshots.current().up is True
+
+
+def test_the_refresh_interval_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLTRACE_SERVER_METRICS_REFRESH_SECONDS", "5")
+    assert ServerConfig.from_env().metrics_refresh_seconds == 5.0
+    monkeypatch.setenv("MLTRACE_SERVER_METRICS_REFRESH_SECONDS", "soon")
+    with pytest.raises(ConfigurationError, match="'soon' is not a number of seconds"):
+        ServerConfig.from_env()
