@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -154,3 +155,25 @@ def test_the_refresh_interval_comes_from_the_environment(monkeypatch: pytest.Mon
     monkeypatch.setenv("MLTRACE_SERVER_METRICS_REFRESH_SECONDS", "soon")
     with pytest.raises(ConfigurationError, match="'soon' is not a number of seconds"):
         ServerConfig.from_env()
+
+
+def _operators(plan: dict[str, Any]) -> set[str]:
+    found = {str(plan["operatorType"]).split("@")[0]}
+    for child in plan.get("children", []):
+        found |= _operators(child)
+    return found
+
+
+def test_the_lineage_counts_use_the_count_store_and_indexes_not_scans(db: Database) -> None:
+    _log(db, "etl", ["a.csv"])
+    _log(db, "train", ["b.csv"])
+    _log(db, "serve", [])
+    db.write("MATCH (r:ComponentRun {component_name: 'train'}) SET r.stale = ['old input']")
+    db.write("MATCH (p:IOPointer {name: 'a.csv'}) SET p.flag = true")
+    assert health.lineage_counts(db) == (3, 1, 1)
+    with db.session() as session:
+        plan = session.run("EXPLAIN " + health.LINEAGE_COUNTS).consume().plan
+    assert plan is not None
+    operators = _operators(plan)
+    assert "NodeCountFromCountStore" in operators
+    assert not operators & {"NodeByLabelScan", "AllNodesScan"}, operators
