@@ -26,6 +26,7 @@ def test_tiny_benchmark_measures_every_area_and_writes_its_report(
         "history",
         "search",
         "server",
+        "metrics",
         "memory",
         "web app",
     }
@@ -38,6 +39,8 @@ def test_tiny_benchmark_measures_every_area_and_writes_its_report(
     assert all(row.p50_ms is not None and row.p50_ms >= 0 for row in timed)
     depths = sorted(row.params["depth"] for row in result.results if "depth" in row.params)
     assert depths == [10, 30]
+    [scrape] = [row for row in result.results if row.area == "metrics"]
+    assert scrape.p50_ms is not None and scrape.target == "p50 <= 50 ms"
     [server] = [row for row in result.results if row.area == "server"]
     # The depth-30 chain: 30 runs and 31 pointers (its source and 30 outputs).
     assert server.params["nodes"] == 61

@@ -444,6 +444,7 @@ def measure_server(report: Report, scale: Scale, output: str, env: dict[str, str
                 nodes=nodes,
             )
         )
+        report.add(measure_metrics_scrape(url, scale))
         report.add(measure_webapp(url, output))
         resident = rss_mb(server.pid)
         report.add(
@@ -463,6 +464,22 @@ def measure_server(report: Report, scale: Scale, output: str, env: dict[str, str
             "memory", "client (this process) peak resident memory", value=peak_rss_mb(), unit="MiB"
         )
     )
+
+
+def measure_metrics_scrape(url: str, scale: Scale) -> Result:
+    """A Prometheus scrape of ``/metrics`` once the lineage snapshot exists (no review in it)."""
+
+    def scrape() -> str:
+        with urllib.request.urlopen(f"{url}/metrics", timeout=60) as response:
+            return str(response.read().decode())
+
+    deadline = time.monotonic() + 300
+    while "mltrace_lineage_snapshot_age_seconds" not in scrape():
+        if time.monotonic() > deadline:
+            return Result("metrics", "metrics scrape: no lineage snapshot within 300 s")
+        time.sleep(0.2)
+    sample = repeat(scrape, max(scale.reps, 20))
+    return _timed("metrics", "metrics scrape over HTTP (lineage snapshot cached)", sample, 50.0)
 
 
 def measure_webapp(url: str, output: str) -> Result:

@@ -35,7 +35,9 @@ def create_app(settings: Settings | None = None, config: ServerConfig | None = N
     app = Flask("mltrace_graph.server", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions[EXTENSION_KEY] = ServerState(db=db, config=config, metrics=Metrics(db))
+    app.extensions[EXTENSION_KEY] = ServerState(
+        db=db, config=config, metrics=Metrics(db, config.metrics_refresh_seconds)
+    )
 
     _register_error_handlers(app)
     _register_request_metrics(app)

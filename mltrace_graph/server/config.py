@@ -47,6 +47,8 @@ class ServerConfig:
         max_body_bytes: larger request bodies (also once un-gzipped) get 413.
         cypher_timeout: seconds an ad hoc query may run.
         cypher_row_limit: rows an ad hoc query returns at most.
+        metrics_refresh_seconds: how often, at most, ``/metrics`` re-reads the lineage gauges
+            (in the background; scrapes serve the last snapshot).
         static_dir: the built web app served at ``/``.
     """
 
@@ -59,6 +61,7 @@ class ServerConfig:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     cypher_timeout: float = 10.0
     cypher_row_limit: int = 1000
+    metrics_refresh_seconds: float = 30.0
     static_dir: Path = field(default=STATIC_DIR)
 
     @property
@@ -92,6 +95,14 @@ class ServerConfig:
         auth = _flag("MLTRACE_SERVER_AUTH")
         read_auth = _flag("MLTRACE_SERVER_READ_AUTH")
         debug = _flag("MLTRACE_SERVER_DEBUG")
+        refresh = os.environ.get("MLTRACE_SERVER_METRICS_REFRESH_SECONDS", "").strip()
+        if refresh:
+            try:
+                config = replace(config, metrics_refresh_seconds=float(refresh))
+            except ValueError as exc:
+                raise ConfigurationError(
+                    f"MLTRACE_SERVER_METRICS_REFRESH_SECONDS={refresh!r} is not a number of seconds"
+                ) from exc
         config = replace(
             config,
             auth=config.auth if auth is None else auth,

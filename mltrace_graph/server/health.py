@@ -6,6 +6,7 @@ from flask import Blueprint, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from mltrace_graph.errors import MltraceGraphError
+from mltrace_graph.server.auth import authenticate
 from mltrace_graph.server.state import state
 from mltrace_graph.store import migrations
 
@@ -46,6 +47,7 @@ def readyz() -> Response | tuple[Response, int]:
 
 @blueprint.get("/metrics")
 def metrics() -> Response:
-    """Prometheus text format."""
+    """Prometheus text format; needs a token when reads do (``Authorization: Bearer``)."""
+    authenticate("read")
     body = generate_latest(state().metrics.registry)
     return Response(body, mimetype=CONTENT_TYPE_LATEST)

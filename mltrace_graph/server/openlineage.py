@@ -14,6 +14,7 @@ setting its HTTP transport URL to this server, as it would for Marquez. The mapp
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from mltrace_graph.server.body import read_json
 from mltrace_graph.server.state import state
 from mltrace_graph.store.openlineage import (
     EVENT_TYPES,
+    UID_PREFIX,
     OpenLineageRun,
     PointerRow,
     record_events,
@@ -118,6 +120,19 @@ def _props(event: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in props.items() if value is not None}
 
 
+def _run_id(raw: str, where: str) -> str:
+    """The runId as sent (earlier events keyed runs on it), once checked to be a UUID."""
+    try:
+        uuid.UUID(raw)
+    except ValueError as exc:
+        raise InvalidInputError(
+            f"{where}run.runId {raw!r} is not a UUID; OpenLineage run ids are UUIDs "
+            f"(e.g. {uuid.uuid4()})"[:300],
+            field=f"{where}run.runId",
+        ) from exc
+    return raw
+
+
 def parse_run_event(event: Any, where: str = "") -> OpenLineageRun:
     """Validates one RunEvent; errors name the field (``run.runId``, ``[2].eventTime``)."""
     if not isinstance(event, dict):
@@ -142,12 +157,12 @@ def parse_run_event(event: Any, where: str = "") -> OpenLineageRun:
             field=f"{where}eventTime",
         )
     run = _get(event, "run", where, dict)
-    run_id = _get(run, "runId", f"{where}run.")
+    run_id = _run_id(_get(run, "runId", f"{where}run."), where)
     job = _get(event, "job", where, dict)
     component = _qualified(job, f"{where}job.")
     documentation = _facet(job.get("facets"), "documentation").get("description")
     return OpenLineageRun(
-        uid=f"openlineage:{run_id}",
+        uid=f"{UID_PREFIX}{run_id}",
         component_name=component,
         event_type=event_type,
         event_time=event_time,
@@ -160,7 +175,10 @@ def parse_run_event(event: Any, where: str = "") -> OpenLineageRun:
 
 def _ingest(events: list[OpenLineageRun]) -> list[dict[str, Any]]:
     current = state()
-    outcomes = record_events(current.db, events)
+    try:
+        outcomes = record_events(current.db, events)
+    except InvalidInputError as exc:
+        raise _rejected(exc) from exc
     counter = current.metrics.openlineage_events
     for outcome in outcomes:
         counter.labels("duplicate" if outcome.duplicate else "accepted").inc()

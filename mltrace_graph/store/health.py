@@ -9,11 +9,13 @@ from mltrace_graph.store.codec import RUN_PROJECTION, run_from_record
 from mltrace_graph.store.connection import Database
 from mltrace_graph.store.review import review
 
+# Cheap at 1M runs: the run count comes from the count store, the flagged and stale counts
+# from range-index seeks (io_pointer_flag; component_run_stale, where a non-empty list of
+# warnings is exactly one that sorts after []). tests/server/test_metrics.py holds the plan.
 LINEAGE_COUNTS = """
 CALL () { MATCH (r:ComponentRun) RETURN count(r) AS runs }
 CALL () { MATCH (p:IOPointer) WHERE p.flag = true RETURN count(p) AS flagged }
-CALL () { MATCH (r:ComponentRun) WHERE size(coalesce(r.stale, [])) > 0
-          RETURN count(r) AS stale }
+CALL () { MATCH (r:ComponentRun) WHERE r.stale > [] RETURN count(r) AS stale }
 RETURN runs, flagged, stale
 """
 

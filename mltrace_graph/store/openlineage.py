@@ -7,6 +7,10 @@ end time the latest terminal one, the status follows the terminal event, and inp
 outputs accumulate. Each event's key (type and time) is remembered on the run, so a retried
 event changes nothing and is reported as a duplicate.
 
+A runId belongs to one job: an event naming another job for a known runId changes nothing
+and raises ``InvalidInputError`` naming both jobs, so a run is never ``RUN_OF`` two
+components (the whole batch is rolled back, as for any rejected event).
+
 Run ids come from the same ``Sequence`` as ``store.runs`` (same locking), so runs logged
 by the Python client and by OpenLineage integrations share one id space and one graph.
 """
@@ -20,18 +24,22 @@ from typing import Any
 
 import neo4j
 
+from mltrace_graph.errors import InvalidInputError
 from mltrace_graph.store.connection import Database
 
+UID_PREFIX = "openlineage:"
 TERMINAL_STATUS = {"COMPLETE": "success", "FAIL": "failed", "ABORT": "failed"}
 EVENT_TYPES = ("START", "RUNNING", "COMPLETE", "FAIL", "ABORT", "OTHER")
 
 UPSERT_OPENLINEAGE_RUN = """
 OPTIONAL MATCH (existing:ComponentRun {uid: $run.uid})
 WITH existing,
-     existing IS NOT NULL
+     existing IS NOT NULL AND existing.component_name <> $run.component_name AS conflict
+WITH existing, conflict,
+     existing IS NOT NULL AND NOT conflict
      AND $run.event_key IN coalesce(existing.openlineage_events, []) AS duplicate
-OPTIONAL CALL (existing, duplicate) {
-  WITH existing, duplicate WHERE NOT duplicate
+OPTIONAL CALL (existing, duplicate, conflict) {
+  WITH existing, duplicate, conflict WHERE NOT duplicate AND NOT conflict
   MERGE (c:Component {name: $run.component_name})
     ON CREATE SET c.owner = '', c.description = $run.description, c.created_at = datetime()
   MERGE (seq:Sequence {name: 'component_run'})
@@ -90,7 +98,8 @@ OPTIONAL CALL (existing, duplicate) {
   }
   RETURN r.id AS id, existing IS NULL AS created
 }
-RETURN duplicate, id, coalesce(created, false) AS created
+RETURN duplicate, id, coalesce(created, false) AS created,
+       CASE WHEN conflict THEN existing.component_name END AS other_job
 """
 
 
@@ -115,6 +124,11 @@ class OpenLineageRun:
     inputs: list[PointerRow] = field(default_factory=list)
     outputs: list[PointerRow] = field(default_factory=list)
     props: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def run_id(self) -> str:
+        """The OpenLineage runId this event is about."""
+        return self.uid.removeprefix(UID_PREFIX)
 
     @property
     def event_key(self) -> str:
@@ -145,12 +159,25 @@ class EventOutcome:
 
 
 def record_events(db: Database, events: Sequence[OpenLineageRun]) -> list[EventOutcome]:
-    """Applies events in order, all in one transaction (a batch is all or nothing)."""
+    """Applies events in order, all in one transaction (a batch is all or nothing).
+
+    Raises:
+        InvalidInputError: an event's runId was first seen with another job; nothing of the
+            batch is written.
+    """
 
     def work(tx: neo4j.ManagedTransaction) -> list[EventOutcome]:
         outcomes = []
-        for event in events:
+        for index, event in enumerate(events):
             row = tx.run(UPSERT_OPENLINEAGE_RUN, run=event.to_row()).single(strict=True)
+            if row["other_job"] is not None:
+                where = f"[{index}]." if len(events) > 1 else ""
+                raise InvalidInputError(
+                    f"{where}run.runId {event.run_id} belongs to job {row['other_job']!r}; "
+                    f"this event names job {event.component_name!r}. A run belongs to one job: "
+                    f"send a new runId for a run of {event.component_name!r}",
+                    field=f"{where}job",
+                )
             outcomes.append(
                 EventOutcome(
                     run_id=None if row["id"] is None else int(row["id"]),

@@ -39,6 +39,12 @@ SET t.revoked_at = datetime()
 RETURN count(t) AS revoked
 """
 
+# What the Cypher door hides from its results (``store.adhoc``), revoked tokens included.
+TOKEN_HASHES = """
+MATCH (t:ApiToken)
+RETURN collect(t.hash) AS hashes
+"""
+
 FIND_ACTIVE_TOKEN = """
 MATCH (t:ApiToken {hash: $hash}) WHERE t.revoked_at IS NULL
 RETURN t {.name, .prefix, .created_at, .revoked_at} AS token

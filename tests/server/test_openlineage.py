@@ -264,3 +264,69 @@ def test_running_adds_outputs_and_abort_ends_the_run_as_failed(
     assert rows[0]["end"].to_native() == T0 + timedelta(minutes=2)
     state = db.read("MATCH (r:ComponentRun) RETURN r.openlineage_state AS state")[0]["state"]
     assert state == "ABORT"
+
+
+def test_a_second_job_for_a_run_id_is_refused_naming_both_jobs(
+    client: FlaskClient, auth: dict[str, str], db: Database
+) -> None:
+    run_id = str(uuid.uuid4())
+    first = _as_dict(_event(RunState.START, run_id, "load", T0))
+    other = _as_dict(_event(RunState.COMPLETE, run_id, "train", T0 + timedelta(minutes=1)))
+    assert client.post("/api/v1/lineage", json=first, headers=auth).status_code == 201
+    response = client.post("/api/v1/lineage", json=other, headers=auth)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["field"] == "job"
+    assert f"run.runId {run_id} belongs to job 'shop:load'" in body["error"]
+    assert "this event names job 'shop:train'" in body["error"]
+    batch = client.post("/api/v1/lineage/batch", json=[first, other], headers=auth)
+    assert batch.status_code == 400
+    assert batch.get_json()["field"] == "[1].job"
+    rows = db.read(RUNS_BY_COMPONENT)
+    assert [(r["component"], r["status"]) for r in rows] == [("shop:load", "running")]
+    assert db.read("MATCH (c:Component) RETURN collect(c.name) AS names")[0]["names"] == [
+        "shop:load"
+    ]
+
+
+def test_a_batch_naming_two_jobs_for_one_new_run_id_writes_nothing(
+    client: FlaskClient, auth: dict[str, str], db: Database
+) -> None:
+    run_id = str(uuid.uuid4())
+    events = [
+        _as_dict(_event(RunState.START, run_id, "load", T0, outputs=["t"])),
+        _as_dict(_event(RunState.COMPLETE, run_id, "train", T0 + timedelta(minutes=1))),
+    ]
+    response = client.post("/api/v1/lineage/batch", json=events, headers=auth)
+    assert response.status_code == 400
+    assert "belongs to job 'shop:load'" in response.get_json()["error"]
+    assert db.read("MATCH (n:!ApiToken&!SchemaMigration) RETURN count(n) AS n")[0]["n"] == 0
+
+
+@pytest.mark.parametrize("run_id", ["run-42", "12345678-1234-1234-1234-12345678901"])
+def test_a_run_id_that_is_not_a_uuid_gets_400(
+    client: FlaskClient, auth: dict[str, str], db: Database, run_id: str
+) -> None:
+    event = _as_dict(_event(RunState.START, str(uuid.uuid4()), "load", T0))
+    event["run"]["runId"] = run_id
+    response = client.post("/api/v1/lineage", json=event, headers=auth)
+    assert response.status_code == 400
+    assert response.get_json()["field"] == "run.runId"
+    assert db.read("MATCH (n:!ApiToken&!SchemaMigration) RETURN count(n) AS n")[0]["n"] == 0
+
+
+def test_a_retried_batch_with_the_same_job_stays_idempotent(
+    client: FlaskClient, auth: dict[str, str], db: Database
+) -> None:
+    run_id = str(uuid.uuid4())
+    events = [
+        _as_dict(_event(RunState.START, run_id, "load", T0)),
+        _as_dict(_event(RunState.COMPLETE, run_id, "load", T0 + timedelta(minutes=1))),
+    ]
+    assert client.post("/api/v1/lineage/batch", json=events, headers=auth).status_code == 201
+    again = client.post("/api/v1/lineage/batch", json=events, headers=auth)
+    assert again.status_code == 201
+    assert [e["duplicate"] for e in again.get_json()["events"]] == [True, True]
+    assert [(r["component"], r["status"]) for r in db.read(RUNS_BY_COMPONENT)] == [
+        ("shop:load", "success")
+    ]
