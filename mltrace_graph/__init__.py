@@ -21,6 +21,7 @@ from mltrace_graph.client import (
     start_run,
     tag_component,
 )
+from mltrace_graph.client.component import Component
 from mltrace_graph.client.session import (
     Client,
     default_client,
@@ -29,7 +30,6 @@ from mltrace_graph.client.session import (
     set_db_uri,
     set_server,
 )
-from mltrace_graph.entities.component import Component
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import IOPointer, PointerTypeEnum
 from mltrace_graph.entities.test import Test

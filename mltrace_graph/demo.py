@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from mltrace_graph.client.api import create_random_ids, log_component_runs
+from mltrace_graph.client.component import Component
 from mltrace_graph.config import mltrace_home
-from mltrace_graph.entities.component import Component
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.test import Test
 from mltrace_graph.store import review

@@ -35,6 +35,17 @@ class DatabaseAuthError(MltraceGraphError):
     http_status = 503
 
 
+class DatabaseError(MltraceGraphError):
+    """Neo4j refused a query of ours (a bug or a schema mismatch, not the user's input)."""
+
+    http_status = 500
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        #: Neo4j's status code (``Neo.ClientError.Statement.SyntaxError``) or the driver's class.
+        self.code = code
+
+
 class LauncherError(MltraceGraphError):
     """The local Neo4j could not be prepared, started or stopped."""
 

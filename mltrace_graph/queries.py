@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from mltrace_graph.client.component import Component
 from mltrace_graph.client.session import default_client
-from mltrace_graph.entities.component import Component
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import IOPointer
 from mltrace_graph.errors import NotFoundError

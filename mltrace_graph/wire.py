@@ -50,7 +50,7 @@ Row = dict[str, Any]
 # --- encoding: entity -> row ---------------------------------------------------------------
 
 
-def _scalar(value: Any) -> Any:
+def pointer_value(value: Any) -> Any:
     """A pointer value as JSON keeps it: plain scalars as they are, anything else as text."""
     if value is None or isinstance(value, str | bool | int):
         return value
@@ -58,7 +58,7 @@ def _scalar(value: Any) -> Any:
         return value if math.isfinite(value) else repr(value)
     item = getattr(value, "item", None)  # numpy scalars
     if callable(item) and getattr(value, "shape", None) == ():
-        return _scalar(item())
+        return pointer_value(item())
     return repr(value)[:MAX_VALUE_CHARS]
 
 
@@ -77,7 +77,7 @@ def _normalised(value: Any) -> Any:
 def _pointer(pointer: IOPointer) -> Row:
     return {
         "name": pointer.name,
-        "value": _scalar(pointer.value),
+        "value": pointer_value(pointer.value),
         "pointer_type": pointer.pointer_type.value,
     }
 

@@ -22,12 +22,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from neo4j.exceptions import Neo4jError
-
 import mltrace_graph as mt
 from mltrace_graph.bench import workloads
 from mltrace_graph.bench.timing import Sample, peak_rss_mb, repeat, rss_mb
 from mltrace_graph.entities.component_run import ComponentRun
+from mltrace_graph.errors import MltraceGraphError
 from mltrace_graph.store import review as review_store
 from mltrace_graph.store.connection import Database
 
@@ -337,11 +336,11 @@ def measure_review(
     for count in scale.flagged:
         try:
             _review_with(report, scale, db, flagged, count)
-        except Neo4jError as exc:  # reported, not hidden: the row says what failed
+        except MltraceGraphError as exc:  # reported, not hidden: the row says what failed
             report.add(
                 Result(
                     "review",
-                    f"{count:,} flagged outputs: failed ({exc.code})",
+                    f"{count:,} flagged outputs: failed ({type(exc).__name__})",
                     params={"flagged": count, "error": str(exc)[:300]},
                 )
             )

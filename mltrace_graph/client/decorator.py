@@ -307,7 +307,7 @@ def register(
     auto_log: bool = False,
 ) -> Callable[[F], F]:
     """mltrace's older decorator: ``@register("clean", input_vars=[...])`` logs each call."""
-    from mltrace_graph.entities.component import Component
+    from mltrace_graph.client.component import Component
 
     component = Component(component_name)
 

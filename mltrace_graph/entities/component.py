@@ -1,20 +1,18 @@
-"""Component: a pipeline stage's static metadata, its tests, and the ``run`` decorator.
+"""Component: a pipeline stage's static metadata and its tests, as a plain object.
 
-Subclass it as mltrace's docs do (``class Cleaning(Component)``), or use it directly. The
-object holds no connection: ``run`` hands the decorated function to the client, which
-builds and logs one ``ComponentRun`` per call.
+The public ``mltrace_graph.Component`` is the client's subclass, which adds mltrace's
+``run`` decorator (``client/component.py``); this class knows nothing of logging, so the
+entities import nothing from the client.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar, cast, overload
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from mltrace_graph.entities.io_pointer import validate_name
 from mltrace_graph.entities.test import Test, TestResult, as_test
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _tags(tags: Iterable[str] | None) -> list[str]:
@@ -87,45 +85,6 @@ class Component:
     def afterRun(self, **local_vars: Any) -> list[TestResult]:
         """Runs the after-tests on the variables at return; raises the first failure."""
         return _run_all(self._after, local_vars, raise_failure=True)[0]
-
-    @overload
-    def run(self, func: F) -> F: ...
-
-    @overload
-    def run(self, *user_args: Any, **user_kwargs: Any) -> Callable[[F], F]: ...
-
-    def run(self, *user_args: Any, **user_kwargs: Any) -> F | Callable[[F], F]:
-        """Decorates a function so each call is logged as a run of this component.
-
-        Use it bare (``@c.run``) or with options (``@c.run(input_vars=["path"],
-        output_vars=["out"], auto_log=True)``). The options are those of mltrace, in its
-        positional order too: ``inputs``, ``outputs``, ``input_vars``, ``output_vars``,
-        ``input_kwargs``, ``output_kwargs``, ``endpoint``, ``staleness_threshold``,
-        ``auto_log``; plus ``params`` and ``metrics`` (names of variables, or a dict of
-        values). As in mltrace, further positionals are accepted and unused, another
-        keyword maps a test's argument to a variable of the function (``df="raw_df"``),
-        and ``skip_before=True`` / ``skip_after=True`` skip the tests.
-
-        Raises:
-            TypeError: an option is misspelt (the message names the nearest option) or has
-                a value of the wrong type.
-        """
-        from mltrace_graph.client.decorator import instrument
-        from mltrace_graph.client.options import parse_options, positional_options
-
-        func: Any = None
-        if len(user_args) == 1 and callable(user_args[0]) and not user_kwargs:
-            func = user_args[0]
-        options = positional_options(user_args if func is None else (), user_kwargs)
-        # A mistake in the options fails here, at decoration time.
-        parse_options(options, test_params=self._test_parameters())
-        if func is not None:
-            return cast(F, instrument(self, func, **options))
-
-        def decorate(inner: F) -> F:
-            return cast(F, instrument(self, inner, **options))
-
-        return decorate
 
     def _test_parameters(self) -> set[str] | None:
         """Argument names the tests take; ``None`` when a custom beforeRun/afterRun may take any."""

@@ -7,11 +7,10 @@ import time
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
-from neo4j import exceptions as neo4j_errors
 from werkzeug.exceptions import HTTPException
 
 from mltrace_graph.config import Settings
-from mltrace_graph.errors import MltraceGraphError
+from mltrace_graph.errors import DatabaseError, MltraceGraphError
 from mltrace_graph.server.config import ServerConfig
 from mltrace_graph.server.metrics import Metrics
 from mltrace_graph.server.state import EXTENSION_KEY, ServerState
@@ -79,13 +78,11 @@ def _register_error_handlers(app: Flask) -> None:
         }
         return error_response(messages.get(status, exc.description or exc.name), status)
 
-    @app.errorhandler(neo4j_errors.DriverError)
-    @app.errorhandler(neo4j_errors.Neo4jError)
-    def database(exc: Exception) -> Response:
-        if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
-            return error_response(f"Neo4j is unavailable: {exc}", 503)
-        log.exception("database error on %s", request.path)
-        return error_response("the database refused the request", 500)
+    @app.errorhandler(DatabaseError)
+    def database(exc: DatabaseError) -> Response:
+        # Our own query was refused: a bug to log, with nothing of the query sent back.
+        log.error("database error %s on %s: %s", exc.code, request.path, exc)
+        return error_response("the database refused the request (see the server log)", 500)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:

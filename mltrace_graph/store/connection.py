@@ -22,7 +22,7 @@ from neo4j import Driver, GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
 from mltrace_graph.config import Settings, load_settings
-from mltrace_graph.errors import DatabaseAuthError, DatabaseUnavailableError
+from mltrace_graph.errors import DatabaseAuthError, DatabaseError, DatabaseUnavailableError
 
 T = TypeVar("T")
 
@@ -73,7 +73,7 @@ def close_drivers() -> None:
 
 @contextmanager
 def translated_errors(settings: Settings) -> Iterator[None]:
-    """Turns driver exceptions about reachability and auth into one-line errors."""
+    """Turns every driver exception into one of ours: reachability, auth, busy, refused."""
     try:
         yield
     except neo4j_errors.AuthError as exc:
@@ -85,6 +85,16 @@ def translated_errors(settings: Settings) -> Iterator[None]:
         raise DatabaseUnavailableError(
             f"cannot reach Neo4j at {settings.uri}: {_first_line(exc)}. Start the local one "
             f"with 'mltrace-graph neo4j start', or set NEO4J_URI to a running server"
+        ) from exc
+    except neo4j_errors.TransientError as exc:
+        raise DatabaseUnavailableError(
+            f"Neo4j at {settings.uri} is busy ({_first_line(exc)}); try again later"
+        ) from exc
+    except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+        # Driver exceptions stay inside the store: above it only our errors exist.
+        raise DatabaseError(
+            f"Neo4j at {settings.uri} refused a query: {_first_line(exc)}",
+            code=getattr(exc, "code", None) or type(exc).__name__,
         ) from exc
 
 
@@ -148,21 +158,22 @@ class Database:
         """
         delay = 0.05
         deadline = time.monotonic() + MAX_RETRY_SECONDS
-        while True:
-            try:
-                with self.session() as session:
-                    result = session.run(query, params)
-                    return [_plain(record) for record in result]
-            except neo4j_errors.Neo4jError as exc:
-                if not exc.is_retryable():
-                    raise
-                if time.monotonic() + delay > deadline:
-                    raise DatabaseUnavailableError(
-                        f"Neo4j at {self.settings.uri} stayed busy for {MAX_RETRY_SECONDS:.0f} s "
-                        f"({_first_line(exc)}); try again later"
-                    ) from exc
-            time.sleep(delay * (0.8 + 0.4 * random.random()))
-            delay = min(delay * 2, 1.0)
+        with translated_errors(self.settings):
+            while True:
+                try:
+                    with self._session() as session:
+                        result = session.run(query, params)
+                        return [_plain(record) for record in result]
+                except neo4j_errors.Neo4jError as exc:
+                    if not exc.is_retryable():
+                        raise
+                    if time.monotonic() + delay > deadline:
+                        raise DatabaseUnavailableError(
+                            f"Neo4j at {self.settings.uri} stayed busy for "
+                            f"{MAX_RETRY_SECONDS:.0f} s ({_first_line(exc)}); try again later"
+                        ) from exc
+                time.sleep(delay * (0.8 + 0.4 * random.random()))
+                delay = min(delay * 2, 1.0)
 
     def write_unit(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         """Runs a multi-statement unit of work in one retried write transaction."""
@@ -171,15 +182,21 @@ class Database:
 
     @contextmanager
     def session(self, **kwargs: Any) -> Iterator[neo4j.Session]:
-        """A session that shares bookmarks with ``read``/``write`` (read-your-writes)."""
-        with (
-            translated_errors(self.settings),
-            self.driver.session(
-                database=self.settings.database,
-                bookmark_manager=self.driver.execute_query_bookmark_manager,
-                **kwargs,
-            ) as session,
-        ):
+        """A session that shares bookmarks with ``read``/``write`` (read-your-writes).
+
+        Driver exceptions raised in the ``with`` block that the caller does not handle
+        become our errors on the way out.
+        """
+        with translated_errors(self.settings), self._session(**kwargs) as session:
+            yield session
+
+    @contextmanager
+    def _session(self, **kwargs: Any) -> Iterator[neo4j.Session]:
+        with self.driver.session(
+            database=self.settings.database,
+            bookmark_manager=self.driver.execute_query_bookmark_manager,
+            **kwargs,
+        ) as session:
             yield session
 
     def ping(self) -> None:

@@ -15,9 +15,10 @@ from typing import Any
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import IOPointer, infer_pointer_type
 from mltrace_graph.errors import NotFoundError
-from mltrace_graph.store.codec import RUN_PROJECTION, run_from_record
+from mltrace_graph.store.codec import RUN_PROJECTION, pointer_from, run_from_record
 from mltrace_graph.store.connection import Database
 from mltrace_graph.store.temporal import to_datetime
+from mltrace_graph.wire import pointer_value
 
 # mltrace's defaults for get_history's date bounds (year 1 to year 9999).
 EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
@@ -322,23 +323,14 @@ def io_pointer(db: Database, name: str, value: Any = None, create: bool = True) 
         NotFoundError: the pointer does not exist and ``create`` is false.
     """
     if create:
-        plain = (
-            value if value is None or isinstance(value, str | int | float | bool) else repr(value)
-        )
         rows = db.write(
             GET_OR_CREATE_POINTER,
             name=name,
-            value=plain,
+            value=pointer_value(value),
             pointer_type=infer_pointer_type(name).value,
         )
     else:
         rows = db.read(GET_POINTER, name=name)
         if not rows:
             raise NotFoundError("output", name)
-    props = rows[0]["pointer"]
-    return IOPointer(
-        props["name"],
-        value=props.get("value") or "",
-        pointer_type=props.get("pointer_type") or None,
-        flag=bool(props.get("flag")),
-    )
+    return pointer_from(rows[0]["pointer"])

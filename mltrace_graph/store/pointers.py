@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from mltrace_graph.entities.io_pointer import IOPointer
+from mltrace_graph.store.codec import pointer_from
 from mltrace_graph.store.connection import Database
 
 # STARTS WITH is answered by the range index behind the name uniqueness constraint.
@@ -24,23 +23,14 @@ ORDER BY p.name
 """
 
 
-def _pointer(props: dict[str, Any]) -> IOPointer:
-    return IOPointer(
-        props["name"],
-        value=props.get("value") or "",
-        pointer_type=props.get("pointer_type") or None,
-        flag=bool(props.get("flag")),
-    )
-
-
 def find_pointers(
     db: Database, prefix: str = "", flagged: bool | None = None, limit: int = 20
 ) -> list[IOPointer]:
     """Pointers whose name starts with ``prefix``, sorted by name, at most ``limit``."""
     rows = db.read(POINTERS_BY_PREFIX, prefix=prefix, flagged=flagged, limit=int(limit))
-    return [_pointer(row["pointer"]) for row in rows]
+    return [pointer_from(row["pointer"]) for row in rows]
 
 
 def get_pointers(db: Database, names: list[str]) -> list[IOPointer]:
     """Pointers by name in one round trip, sorted by name; unknown names are left out."""
-    return [_pointer(row["pointer"]) for row in db.read(POINTERS_BY_NAME, names=list(names))]
+    return [pointer_from(row["pointer"]) for row in db.read(POINTERS_BY_NAME, names=list(names))]
