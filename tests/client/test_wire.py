@@ -131,9 +131,8 @@ def test_a_rich_run_reads_back_identically(db: Database, transport: Transport) -
     assert _component() == ("dana", "Fits the tip model", ["ml", "nightly"])
 
 
-def test_a_rich_run_reads_back_identically_after_the_spool_and_sync(
-    db: Database, transport: Transport
-) -> None:
+def _spooled_rich_run(transport: Transport) -> tuple[int, mltrace.ComponentRun]:
+    """Logs the upstream run, then the rich run during an outage; the upstream's id."""
     upstream = _upstream()
     mltrace.log_component_run(upstream)
     transport.cut()
@@ -141,27 +140,32 @@ def test_a_rich_run_reads_back_identically_after_the_spool_and_sync(
     _log(run)
     assert run.id is None
     transport.restore()
+    return upstream.id or 0, run
+
+
+def _assert_stored_as_expected(db: Database, upstream_id: int, run: mltrace.ComponentRun) -> None:
+    [row] = db.read("MATCH (r:ComponentRun {uid: $uid}) RETURN r.id AS id", uid=run.uid)
+    assert _stored(db, row["id"]) == _expected(upstream_id, row["id"])
+
+
+def test_a_rich_run_reads_back_identically_after_the_spool_and_sync(
+    db: Database, transport: Transport
+) -> None:
+    upstream_id, run = _spooled_rich_run(transport)
     result = CliRunner().invoke(main, ["sync"])
     assert result.exit_code == 0, result.output
-    [row] = db.read("MATCH (r:ComponentRun {uid: $uid}) RETURN r.id AS id", uid=run.uid)
-    assert _stored(db, row["id"]) == _expected(upstream.id or 0, row["id"])
+    _assert_stored_as_expected(db, upstream_id, run)
     assert _component() == ("dana", "Fits the tip model", ["ml", "nightly"])
 
 
 def test_the_next_log_through_the_same_transport_replays_the_spool_losslessly(
     db: Database, transport: Transport
 ) -> None:
-    upstream = _upstream()
-    mltrace.log_component_run(upstream)
-    transport.cut()
-    run = _rich()
-    _log(run)
-    transport.restore()
+    upstream_id, run = _spooled_rich_run(transport)
     later = mltrace.ComponentRun("report", start_timestamp=T0, end_timestamp=T0)
     mltrace.log_component_run(later)
     assert mltrace.default_client().spool.pending_count() == 0
-    [row] = db.read("MATCH (r:ComponentRun {uid: $uid}) RETURN r.id AS id", uid=run.uid)
-    assert _stored(db, row["id"]) == _expected(upstream.id or 0, row["id"])
+    _assert_stored_as_expected(db, upstream_id, run)
 
 
 def test_a_decorated_component_keeps_owner_description_and_tags(
