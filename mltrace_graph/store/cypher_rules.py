@@ -14,6 +14,9 @@ MAX_QUERY_LENGTH = 20_000
 # Neo4j's parser, not bounded by the transaction timeout, took over 120 s (and the driver's
 # connection timed out) on 3,000 nested parentheses; lineage queries nest a handful deep.
 MAX_NESTING = 64
+# Planning is not bounded by the timeout either, and its cost grows with every UNION branch;
+# 500 branches planned in about a second on a quiet machine and timed out on a busy one.
+MAX_UNIONS = 32
 
 
 def _words(text: str) -> frozenset[str]:
@@ -129,6 +132,12 @@ def _check_statement(tokens: list[Token]) -> None:
                 )
         elif token.kind == "symbol" and token.text in ")]}":
             depth -= 1
+    unions = sum(1 for token in tokens if token.is_word("UNION"))
+    if unions > MAX_UNIONS:
+        raise AdhocQueryError(
+            f"the query has {unions} UNIONs; the limit is {MAX_UNIONS} (Neo4j's planner is "
+            f"not bounded by the timeout): split it into several queries"
+        )
     for i in range(len(tokens) - 1):
         if _is_symbol(tokens, i, ";"):
             raise CypherRefusedError(f"{REFUSED} (send one statement, without ';' between)")

@@ -420,3 +420,13 @@ def test_catalogue_procedures_and_temporal_functions_still_answer(
     response = client.post("/api/v1/cypher", json={"query": query}, headers=auth)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["rows"] == [[["etl", "etl"], "2026-01-01", True]]
+
+
+def test_a_query_with_more_unions_than_the_planner_limit_is_refused_before_planning() -> None:
+    from mltrace_graph.errors import AdhocQueryError
+    from mltrace_graph.store.cypher_rules import MAX_UNIONS, check_text
+
+    branch = "MATCH (n:ComponentRun) RETURN n.id AS id"
+    check_text(" UNION ALL ".join([branch] * (MAX_UNIONS + 1)))  # MAX_UNIONS unions: fine
+    with pytest.raises(AdhocQueryError, match=f"{MAX_UNIONS + 1} UNIONs; the limit is"):
+        check_text(" UNION ALL ".join([branch] * (MAX_UNIONS + 2)))
