@@ -114,6 +114,18 @@ def moment(value: Any, default: datetime, field: str) -> datetime:
         raise InvalidInputError(str(exc), field) from None
 
 
+def as_of(value: Any, field: str = "as_of") -> datetime | None:
+    """The moment a read looks at the graph as it stood, or ``None`` for now.
+
+    Every read that takes ``as_of`` (trace, impact, review, history, recent, staleness,
+    diff) validates it here, so a datetime, an ISO string and a naive value mean the same
+    moment everywhere (naive is read as the process's local time, as ``moment`` reads it).
+    """
+    if value is None:
+        return None
+    return moment(value, LATEST, field)
+
+
 def choice(value: Any, allowed: tuple[str, ...], field: str) -> str:
     """One of a fixed set of words (review's rank)."""
     if value not in allowed:
