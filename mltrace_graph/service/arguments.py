@@ -118,11 +118,23 @@ def as_of(value: Any, field: str = "as_of") -> datetime | None:
     """The moment a read looks at the graph as it stood, or ``None`` for now.
 
     Every read that takes ``as_of`` (trace, impact, review, history, recent, staleness,
-    diff) validates it here, so a datetime, an ISO string and a naive value mean the same
-    moment everywhere (naive is read as the process's local time, as ``moment`` reads it).
+    diff) validates it here, so a datetime and an ISO string mean the same moment from the
+    Python API, the CLI and GraphQL. A naive value (no offset) is read as UTC, the same on
+    every machine, so a moment copied from a run card or a log line means what it says.
     """
     if value is None:
         return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidInputError(
+                f"{field} must be a datetime or an ISO date string like "
+                f"2026-01-05T09:30:00Z, got {value!r}",
+                field,
+            ) from None
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
     return moment(value, LATEST, field)
 
 
