@@ -88,7 +88,8 @@ class RunPairDiff:
     """Two aligned runs of one component and what differs between them.
 
     ``position`` says where the pair sits (``#1 at depth 2``, or ``#1 at depth 2 / 3`` when
-    the two runs are at different depths); ``same`` is true when both sides are one run.
+    the two runs are at different depths; empty from ``diff_runs``, where there is no
+    trace); ``same`` is true when both sides are one run.
     """
 
     component: str
@@ -230,7 +231,7 @@ def diff_runs(db: Database, run_a: Any, run_b: Any) -> RunPairDiff:
             f"(diff_traces compares the lineage of two outputs)",
             "run_b",
         )
-    return _pair(a.component_name, "#1 at depth 0", UpstreamRun(0, a), UpstreamRun(0, b))
+    return _pair(a.component_name, "", UpstreamRun(0, a), UpstreamRun(0, b))
 
 
 # --- alignment and comparison (pure) ------------------------------------------------------

@@ -7,42 +7,11 @@ from typing import Any
 
 import pytest
 
-from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.errors import InvalidInputError, NotFoundError
 from mltrace_graph.service.diff import Divergence, FieldChange, diff_runs, diff_traces
 from mltrace_graph.store.connection import Database
+from tests.day_pipelines import DAY, day_pipeline
 from tests.pipelines import T0, log, make_run
-
-DAY = 24 * 60
-
-
-def _day(
-    day: int,
-    *,
-    window: int = 7,
-    git: str = "a1b2c3d4e5",
-    clean_git: str = "a1b2c3d4e5",
-    auc: float = 0.9,
-    extra_step: bool = False,
-) -> list[ComponentRun]:
-    """ingest -> clean -> featuregen -> train -> infer, logged on ``day`` (0 or 1)."""
-    at = day * DAY
-    features_in = "clean.csv"
-    runs = [
-        make_run("ingest", at, ["raw.csv"], ["ingested.csv"]),
-        make_run("clean", at + 1, ["ingested.csv"], ["clean.csv"]),
-    ]
-    runs[1].git_hash = clean_git
-    if extra_step:
-        runs.append(make_run("augment", at + 2, ["clean.csv"], ["augmented.csv"]))
-        features_in = "augmented.csv"
-    featuregen = make_run("featuregen", at + 3, [features_in], ["features.csv"])
-    featuregen.params = {"window": window, "lags": [1, 7]}
-    featuregen.git_hash = git
-    train = make_run("train", at + 4, ["features.csv"], ["model.pkl"])
-    train.metrics = {"auc": auc}
-    infer = make_run("infer", at + 5, ["model.pkl", "features.csv"], [f"pred-d{day + 1}"])
-    return [*runs, featuregen, train, infer]
 
 
 def _fields(changes: tuple[FieldChange, ...]) -> list[tuple[str, Any, Any]]:
@@ -54,7 +23,7 @@ def _iso(minute: float, seconds: float = 0) -> str:
 
 
 def test_a_featuregen_param_change_on_day_2_is_the_first_divergence(db: Database) -> None:
-    log(db, *_day(0), *_day(1, window=14, git="c3d4e5f6a7", auc=0.85))
+    log(db, *day_pipeline(0), *day_pipeline(1, window=14, git="c3d4e5f6a7", auc=0.85))
     diff = diff_traces(db, "pred-d1", "pred-d2")
     assert diff.first_divergences == (
         Divergence("featuregen", 3, 8, "featuregen: param window 7 -> 14, git a1b2c3d -> c3d4e5f"),
@@ -91,13 +60,13 @@ def test_a_featuregen_param_change_on_day_2_is_the_first_divergence(db: Database
 
 
 def test_a_git_change_upstream_makes_that_component_the_first_divergence(db: Database) -> None:
-    log(db, *_day(0), *_day(1, window=14, clean_git="ffff000011"))
+    log(db, *day_pipeline(0), *day_pipeline(1, window=14, clean_git="ffff000011"))
     diff = diff_traces(db, "pred-d1", "pred-d2")
     assert diff.first_divergences == (Divergence("clean", 2, 7, "clean: git a1b2c3d -> ffff000"),)
 
 
 def test_runs_shared_by_both_traces_are_the_same_and_not_divergences(db: Database) -> None:
-    day1 = _day(0)
+    day1 = day_pipeline(0)
     log(db, *day1)
     again = make_run("infer", 30, ["model.pkl", "features.csv"], ["pred-d1b"])
     log(db, again)
@@ -115,7 +84,7 @@ def test_runs_shared_by_both_traces_are_the_same_and_not_divergences(db: Databas
 
 
 def test_an_output_diffed_with_itself_is_identical(db: Database) -> None:
-    log(db, *_day(0))
+    log(db, *day_pipeline(0))
     diff = diff_traces(db, "pred-d1", "pred-d1")
     assert diff.identical
     assert diff.summary == "identical: the same 5 upstream run(s)"
@@ -125,7 +94,7 @@ def test_an_output_diffed_with_itself_is_identical(db: Database) -> None:
 
 
 def test_a_step_on_one_side_only_is_listed_and_its_consumer_diverges(db: Database) -> None:
-    log(db, *_day(0), *_day(1, extra_step=True))
+    log(db, *day_pipeline(0), *day_pipeline(1, extra_step=True))
     diff = diff_traces(db, "pred-d1", "pred-d2")
     assert diff.only_in_a == ()
     assert [(u.depth, u.run.component_name, u.run.id) for u in diff.only_in_b] == [
@@ -189,7 +158,7 @@ def test_a_repeated_component_at_two_depths_pairs_the_nearer_runs(db: Database) 
 
 
 def test_the_diff_as_of_a_time_uses_the_producer_of_then(db: Database) -> None:
-    log(db, *_day(0), *_day(1, window=14))
+    log(db, *day_pipeline(0), *day_pipeline(1, window=14))
     now = diff_traces(db, "model.pkl", "pred-d1")
     assert [(p.component, p.a.id, p.b.id) for p in now.pairs if p.component == "train"] == [
         ("train", 9, 4)
@@ -206,7 +175,7 @@ def test_the_diff_as_of_a_time_uses_the_producer_of_then(db: Database) -> None:
 
 
 def test_an_unknown_output_is_not_found_by_name(db: Database) -> None:
-    log(db, *_day(0))
+    log(db, *day_pipeline(0))
     with pytest.raises(NotFoundError) as caught:
         diff_traces(db, "pred-d1", "nope")
     assert caught.value.ids == ("nope",)
@@ -216,7 +185,7 @@ def test_an_unknown_output_is_not_found_by_name(db: Database) -> None:
 
 
 def test_diff_runs_compares_two_runs_of_one_component(db: Database) -> None:
-    log(db, *_day(0), *_day(1, window=14))
+    log(db, *day_pipeline(0), *day_pipeline(1, window=14))
     pair = diff_runs(db, 3, 8)
     assert pair.component == "featuregen"
     assert _fields(pair.changes)[:1] == [("params.window", 7, 14)]
@@ -225,14 +194,14 @@ def test_diff_runs_compares_two_runs_of_one_component(db: Database) -> None:
 
 
 def test_diff_runs_of_different_components_is_invalid_and_names_both(db: Database) -> None:
-    log(db, *_day(0))
+    log(db, *day_pipeline(0))
     with pytest.raises(InvalidInputError) as caught:
         diff_runs(db, 3, 4)
     assert "run 3 is of component 'featuregen' and run 4 of 'train'" in str(caught.value)
 
 
 def test_diff_runs_of_an_unknown_run_is_not_found(db: Database) -> None:
-    log(db, *_day(0))
+    log(db, *day_pipeline(0))
     with pytest.raises(NotFoundError) as caught:
         diff_runs(db, 3, 99)
     assert caught.value.ids == ("99",)
