@@ -297,26 +297,40 @@ def _pair(
 
 def compare_runs(a: ComponentRun, b: ComponentRun) -> list[FieldChange]:
     """Every field that differs between two runs: what was set (params, metrics), the
-    code (git, snapshot), the outcome (status, tests, staleness), the pointers, then time."""
+    code (git, snapshot), the outcome (status, tests, staleness), the pointers, then time.
+
+    Each field is compared as read first and converted to its JSON form only when it
+    differs: a 1,000-run diff compares mostly equal fields.
+    """
     changes: list[FieldChange] = []
-
-    def scalar(field: str, x: Any, y: Any) -> None:
-        if x != y:
-            changes.append(FieldChange(field, x, y))
-
-    changes.extend(_mapping("params", a.params, b.params))
-    changes.extend(_mapping("metrics", a.metrics, b.metrics))
-    scalar("git_hash", a.git_hash, b.git_hash)
-    scalar("git_tags", sorted(a.git_tags), sorted(b.git_tags))
-    scalar("code_snapshot", snapshot_hash(a.code_snapshot), snapshot_hash(b.code_snapshot))
-    scalar("status", a.status, b.status)
-    scalar("test_results", _plain(a.test_results), _plain(b.test_results))
-    if _stale_shape(a.stale) != _stale_shape(b.stale):
+    if a.params != b.params:
+        changes.extend(_mapping("params", a.params, b.params))
+    if a.metrics != b.metrics:
+        changes.extend(_mapping("metrics", a.metrics, b.metrics))
+    if a.git_hash != b.git_hash:
+        changes.append(FieldChange("git_hash", a.git_hash, b.git_hash))
+    if a.git_tags != b.git_tags and sorted(a.git_tags) != sorted(b.git_tags):
+        changes.append(FieldChange("git_tags", sorted(a.git_tags), sorted(b.git_tags)))
+    if a.code_snapshot != b.code_snapshot:
+        changes.append(
+            FieldChange(
+                "code_snapshot", snapshot_hash(a.code_snapshot), snapshot_hash(b.code_snapshot)
+            )
+        )
+    if a.status != b.status:
+        changes.append(FieldChange("status", a.status, b.status))
+    if a.test_results != b.test_results:
+        changes.append(FieldChange("test_results", _plain(a.test_results), _plain(b.test_results)))
+    if a.stale != b.stale and _stale_shape(a.stale) != _stale_shape(b.stale):
         changes.append(FieldChange("stale", list(a.stale), list(b.stale)))
     changes.extend(_pointers("inputs", a.inputs, b.inputs))
     changes.extend(_pointers("outputs", a.outputs, b.outputs))
-    scalar("start_timestamp", _iso(a.start_timestamp), _iso(b.start_timestamp))
-    scalar("end_timestamp", _iso(a.end_timestamp), _iso(b.end_timestamp))
+    if a.start_timestamp != b.start_timestamp:
+        changes.append(
+            FieldChange("start_timestamp", _iso(a.start_timestamp), _iso(b.start_timestamp))
+        )
+    if a.end_timestamp != b.end_timestamp:
+        changes.append(FieldChange("end_timestamp", _iso(a.end_timestamp), _iso(b.end_timestamp)))
     return changes
 
 
@@ -340,6 +354,11 @@ def _mapping(prefix: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> list[Fi
 
 
 def _pointers(prefix: str, a: list[IOPointer], b: list[IOPointer]) -> list[FieldChange]:
+    if len(a) == len(b) and all(
+        x.name == y.name and x.pointer_type is y.pointer_type and x.value == y.value
+        for x, y in zip(a, b, strict=True)
+    ):
+        return []  # the common case, pointers read back in name order and equal
     left = {p.name: p for p in a}
     right = {p.name: p for p in b}
     changes = []
@@ -367,8 +386,13 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
     """A value as JSON would carry it (tuples become lists; anything odd its text)."""
+    if isinstance(value, _SCALARS):
+        return value
     try:
         return json.loads(json.dumps(value))
     except (TypeError, ValueError):

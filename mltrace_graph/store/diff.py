@@ -107,13 +107,22 @@ def upstream_pair(
     missing = [s["output"] for s in sides if s["key"] not in by_key]
     if missing:
         raise NotFoundError("output", missing)
-    a = DiffSide(output_a, _runs(by_key["a"]))
-    b = a if output_b == output_a else DiffSide(output_b, _runs(by_key["b"]))
+    decoded: dict[int, ComponentRun] = {}
+    a = DiffSide(output_a, _runs(by_key["a"], decoded))
+    b = a if output_b == output_a else DiffSide(output_b, _runs(by_key["b"], decoded))
     return a, b
 
 
-def _runs(items: list[dict[str, Any]]) -> list[UpstreamRun]:
-    runs = [UpstreamRun(int(item["depth"]), run_from_record(item["record"])) for item in items]
+def _runs(items: list[dict[str, Any]], decoded: dict[int, ComponentRun]) -> list[UpstreamRun]:
+    """Decodes a side's runs; a run on both sides (the usual case) is decoded once."""
+    runs = []
+    for item in items:
+        record = item["record"]
+        run_id = int(record["run"]["id"])
+        run = decoded.get(run_id)
+        if run is None:
+            run = decoded[run_id] = run_from_record(record)
+        runs.append(UpstreamRun(int(item["depth"]), run))
     runs.sort(key=lambda u: (u.depth, u.run.id or 0))
     return runs
 
