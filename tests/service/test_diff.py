@@ -78,6 +78,8 @@ def test_runs_shared_by_both_traces_are_the_same_and_not_divergences(db: Databas
         ("clean", True),
         ("ingest", True),
     ]
+    # A run on both sides is read and decoded once.
+    assert all(p.a is p.b for p in diff.pairs if p.same)
     assert diff.first_divergences == (
         Divergence("infer", 5, 6, "infer: outputs pred-d1 -> pred-d1b"),
     )
