@@ -172,13 +172,26 @@ def diff_traces(
     side_a, side_b = diff_store.upstream_pair(db, output_a, output_b, as_of=moment, max_depth=depth)
     pairs, only_a, only_b = align(side_a.runs, side_b.runs)
     firsts = first_divergences(pairs, side_a.runs, side_b.runs)
-    identical = not only_a and not only_b and all(p.same for p in pairs)
+    # Outputs nothing had produced (raw inputs, or none yet as of the moment): said in the
+    # summary, and two different such outputs are not "identical" for having no runs.
+    sides = (side_a,) if output_a == output_b else (side_a, side_b)
+    unproduced = [side.output for side in sides if not side.runs]
+    identical = (
+        not only_a
+        and not only_b
+        and all(p.same for p in pairs)
+        and (output_a == output_b or not unproduced)
+    )
+    summary = _summary(identical, pairs, only_a, only_b, firsts)
+    if unproduced:
+        by = f" by {moment.isoformat()}" if moment is not None else ""
+        summary += f"; no run had produced {', '.join(unproduced)}{by}"
     return TraceDiff(
         a=output_a,
         b=output_b,
         as_of=moment,
         identical=identical,
-        summary=_summary(identical, pairs, only_a, only_b, firsts),
+        summary=summary,
         pairs=tuple(pairs),
         only_in_a=tuple(only_a),
         only_in_b=tuple(only_b),
