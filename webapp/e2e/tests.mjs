@@ -22,6 +22,39 @@ async function graphNodes(page) {
 
 const hashOf = (page) => new URL(page.url()).hash;
 
+/**
+ * What the first view of the graph shows, once the initial fit has settled: for every drawn
+ * node, its rendered label size (computed font-size times the viewport's scale) and whether
+ * it lies inside the canvas.
+ */
+async function firstView(page) {
+  await page.locator('.react-flow__node').first().waitFor();
+  // The initial viewport is set once the canvas has a size; wait until the transform is stable.
+  let last = '';
+  for (let i = 0; i < 40; i++) {
+    const now = await page.locator('.react-flow__viewport').getAttribute('style');
+    if (now === last && i > 3) break;
+    last = now;
+    await page.waitForTimeout(100);
+  }
+  return page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid=lineage-graph]').getBoundingClientRect();
+    const viewport = document.querySelector('.react-flow__viewport');
+    const scale = new DOMMatrixReadOnly(getComputedStyle(viewport).transform).a;
+    const nodes = [...document.querySelectorAll('.react-flow__node')].map((el) => {
+      const label = el.querySelector('.gnode-label');
+      const r = el.getBoundingClientRect();
+      return {
+        text: label.textContent,
+        root: Boolean(el.querySelector('.gnode.root')),
+        labelPx: parseFloat(getComputedStyle(label).fontSize) * scale,
+        inView: r.left >= canvas.left - 1 && r.right <= canvas.right + 1 && r.top >= canvas.top - 1 && r.bottom <= canvas.bottom + 1,
+      };
+    });
+    return { scale, nodes };
+  });
+}
+
 export const TESTS = [
   {
     name: 'recent lists the demo runs newest first',
@@ -140,6 +173,55 @@ export const TESTS = [
       assert.equal(await page.getByTestId('search-count').innerText(), '1 match');
       assert.equal(await page.locator('.gnode.lit').count(), 1);
       await shot('search');
+    },
+  },
+  {
+    name: 'the demo trace opens readable: every label at least 11 px and every node in view',
+    slug: 'readable',
+    async run({ page, baseUrl, demo, stack, shot }) {
+      const size = await stack.graphql('query($o: String!) { trace(outputId: $o, maxDepth: 3) { ... on TraceGraph { nodes { id } } } }', {
+        o: demo.prediction,
+      });
+      const expected = size.trace.nodes.length;
+      assert.ok(expected >= 8 && expected <= 50, `the demo trace has ${expected} nodes`);
+      await open(page, baseUrl, `#/trace/${encodeURIComponent(demo.prediction)}`);
+      const view = await firstView(page);
+      await shot('first-view');
+      console.log(`     ${expected} nodes, zoom ${view.scale.toFixed(3)}, smallest label ${Math.min(...view.nodes.map((n) => n.labelPx)).toFixed(1)} px`);
+      assert.equal(view.nodes.length, expected, 'every node of the trace is drawn');
+      for (const node of view.nodes) {
+        assert.ok(node.labelPx >= 11, `label "${node.text}" is ${node.labelPx.toFixed(1)} px high`);
+        assert.ok(node.inView, `node "${node.text}" is outside the first view`);
+      }
+    },
+  },
+  {
+    name: 'a trace too big to fit opens at a legible zoom with the traced output in view',
+    slug: 'readable-big',
+    async run({ page, baseUrl, shot }) {
+      const big = wideTrace(100, 10);
+      await page.route('**/graphql', async (route) => {
+        const body = route.request().postDataJSON();
+        if (/query Lineage/.test(body.query) && body.variables.outputId === 'final') {
+          await route.fulfill({ json: { data: { result: big } } });
+        } else {
+          await route.continue();
+        }
+      });
+      await open(page, baseUrl, '#/trace/final');
+      for (const step of ['bounded', 'all']) {
+        if (step === 'all') {
+          // Showing every node re-fits the same way: still legible, still around the output.
+          await page.getByRole('button', { name: 'Show all 2002 loaded nodes' }).click();
+          await page.waitForFunction(() => /The whole upstream graph: 2002 nodes/.test(document.body.innerText));
+        }
+        const view = await firstView(page);
+        await shot(step);
+        const root = view.nodes.find((n) => n.root);
+        assert.ok(root, `the traced output is drawn (${step})`);
+        assert.ok(root.inView, `the traced output is in the first view (${step})`);
+        assert.ok(root.labelPx >= 11, `the traced output's label is ${root.labelPx.toFixed(1)} px (${step})`);
+      }
     },
   },
   {

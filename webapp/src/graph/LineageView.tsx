@@ -10,13 +10,15 @@ import {
   ReactFlowProvider,
   MarkerType,
   useReactFlow,
+  useStore,
   type Edge,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, type MouseEvent } from 'react';
+import { useEffect, useMemo, useRef, type MouseEvent } from 'react';
 import type { BoundGraph } from './bound';
-import { layoutGraph } from './layout';
+import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { NODE_TYPES, type FlowNode } from './nodes';
+import { boundsOf, initialViewport, type Size } from './viewport';
 
 interface Props {
   graph: BoundGraph;
@@ -29,8 +31,8 @@ interface Props {
   dark: boolean;
 }
 
-const NODE_WIDTH = 180;
-const NODE_HEIGHT = 50;
+/** Canvas sizes are rounded down to this step so a drag-resize does not re-lay the graph per pixel. */
+const SIZE_STEP = 20;
 
 function minimapColour(node: FlowNode): string {
   const n = node.data.node;
@@ -41,7 +43,10 @@ function minimapColour(node: FlowNode): string {
 
 function Graph({ graph, lit, litEdges, focus, onNodeClick, dark }: Props) {
   const flow = useReactFlow();
-  const positions = useMemo(() => layoutGraph(graph), [graph]);
+  const width = useStore((s) => Math.floor(s.width / SIZE_STEP) * SIZE_STEP);
+  const height = useStore((s) => Math.floor(s.height / SIZE_STEP) * SIZE_STEP);
+  const canvas: Size | null = useMemo(() => (width > 0 && height > 0 ? { width, height } : null), [width, height]);
+  const positions = useMemo(() => layoutGraph(graph, { canvas }), [graph, canvas]);
   const highlighting = lit.size > 0;
   const nodes: FlowNode[] = useMemo(
     () =>
@@ -80,12 +85,22 @@ function Graph({ graph, lit, litEdges, focus, onNodeClick, dark }: Props) {
     [graph, litEdges, highlighting],
   );
 
-  // Re-fit when nodes appear or disappear (expand, collapse, groups), not on flag changes.
-  const count = graph.nodes.length;
+  // Set the camera when nodes appear or disappear (expand, collapse, groups) or the canvas
+  // changes size, not on flag changes: the whole graph when it fits legibly, else a legible
+  // zoom around the start node (see viewport.ts).
+  const fitKey = `${graph.nodes.length}|${width}x${height}`;
+  const fitted = useRef<string | null>(null);
   useEffect(() => {
-    const timer = window.setTimeout(() => void flow.fitView({ duration: 200, maxZoom: 1.2 }), 50);
-    return () => window.clearTimeout(timer);
-  }, [count, flow]);
+    if (!canvas || fitted.current === fitKey) return;
+    const first = fitted.current === null;
+    fitted.current = fitKey;
+    const node = { width: NODE_WIDTH, height: NODE_HEIGHT };
+    const bounds = boundsOf(positions.values(), node);
+    if (!bounds) return;
+    const root = positions.get(graph.rootId);
+    const focusBox = root ? { x: root.x, y: root.y, ...node } : null;
+    void flow.setViewport(initialViewport(bounds, canvas, focusBox), { duration: first ? 0 : 200 });
+  }, [fitKey, canvas, positions, graph.rootId, flow]);
 
   useEffect(() => {
     if (!focus) return;
@@ -109,8 +124,6 @@ function Graph({ graph, lit, litEdges, focus, onNodeClick, dark }: Props) {
       edges={edges}
       nodeTypes={NODE_TYPES}
       onNodeClick={(event: MouseEvent, node) => onNodeClick(node.id, event.shiftKey)}
-      fitView
-      fitViewOptions={{ maxZoom: 1.2 }}
       minZoom={0.02}
       maxZoom={2.5}
       onlyRenderVisibleElements
