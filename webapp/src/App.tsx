@@ -29,15 +29,15 @@ function View({ route, dark }: { route: Route; dark: boolean }) {
     case 'run':
       return <RunPage runId={route.runId} />;
     case 'trace':
-      return <LineagePage mode="trace" id={route.outputId} depth={route.depth} dark={dark} />;
+      return <LineagePage mode="trace" id={route.outputId} depth={route.depth} asOf={route.asOf} dark={dark} />;
     case 'impact':
-      return <LineagePage mode="impact" id={route.id} depth={route.depth} dark={dark} />;
+      return <LineagePage mode="impact" id={route.id} depth={route.depth} asOf={route.asOf} dark={dark} />;
     case 'tag':
       return <ComponentsPage tag={route.tag} />;
     case 'components':
       return <ComponentsPage tag={null} />;
     case 'review':
-      return <ReviewPage rank={route.rank} />;
+      return <ReviewPage rank={route.rank} asOf={route.asOf} />;
     case 'help':
       return <HelpPanel />;
     case 'notFound':

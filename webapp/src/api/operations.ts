@@ -5,15 +5,17 @@
 import { ApiError, gql } from './client';
 import { toLineageGraph, toRun, toRunSummary, type RawRun, type RawTrace } from './shape';
 import type { Component, Page, Pointer, Review, Run, RunSummary } from './types';
+import { asOfVariable } from '../asOf';
 import type { Direction, LineageGraph } from '../graph/model';
 import type { Rank } from '../routes';
 
 const SUMMARY_FIELDS = `id componentName startTimestamp endTimestamp status stale`;
 const POINTER_FIELDS = `name value pointerType flag`;
 const RUN_FIELDS = `${SUMMARY_FIELDS} owner gitHash gitTags notes dependencyIds
-  testResults params metrics inputs { ${POINTER_FIELDS} } outputs { ${POINTER_FIELDS} }`;
+  testResults params metrics inputs { ${POINTER_FIELDS} } outputs { ${POINTER_FIELDS} }
+  flagEvents { at output flagged by }`;
 const TRACE_FIELDS = `__typename
-  ... on TraceGraph { root truncated
+  ... on TraceGraph { root truncated asOf note
     nodes { id kind level label run { ${SUMMARY_FIELDS} } ioPointer { ${POINTER_FIELDS} } }
     edges { source target type } }
   ... on NotFound { message }
@@ -75,10 +77,11 @@ async function fetchLineage(
   direction: Direction,
   rootId: string,
 ): Promise<LineageGraph | null> {
-  const signature = field === 'trace' ? '$outputId: String!, $maxDepth: Int!' : '$id: String!, $maxDepth: Int!';
-  const call = field === 'trace' ? 'trace(outputId: $outputId, maxDepth: $maxDepth)' : 'impact(id: $id, maxDepth: $maxDepth)';
+  const signature = field === 'trace' ? '$outputId: String!' : '$id: String!';
+  const call = field === 'trace' ? 'trace(outputId: $outputId' : 'impact(id: $id';
   const data = await gql<Record<string, Union<RawTrace>>>(
-    `query Lineage(${signature}) { result: ${call} { ${TRACE_FIELDS} } }`,
+    `query Lineage(${signature}, $maxDepth: Int!, $asOf: DateTime) {
+       result: ${call}, maxDepth: $maxDepth, asOf: $asOf) { ${TRACE_FIELDS} } }`,
     args,
   );
   const result = data.result;
@@ -90,9 +93,9 @@ async function fetchLineage(
   return toLineageGraph(trace, root, direction);
 }
 
-/** Upstream of an output; null when no output has that name. */
-export function fetchTrace(outputId: string, maxDepth: number): Promise<LineageGraph | null> {
-  return fetchLineage('trace', { outputId, maxDepth }, 'upstream', `io:${outputId}`);
+/** Upstream of an output (as it stood at `asOf`, or now); null when no output has that name. */
+export function fetchTrace(outputId: string, maxDepth: number, asOf?: string): Promise<LineageGraph | null> {
+  return fetchLineage('trace', { outputId, maxDepth, asOf: asOfVariable(asOf) }, 'upstream', `io:${outputId}`);
 }
 
 /** The server's id for what `impact ID` names: a number is a run, anything else an output. */
@@ -100,25 +103,29 @@ export function impactId(id: string): string {
   return /^\d+$/.test(id) ? `run:${id}` : `io:${id}`;
 }
 
-/** Downstream of a run or an output; null when it does not exist. */
-export function fetchImpact(id: string, maxDepth: number): Promise<LineageGraph | null> {
-  return fetchLineage('impact', { id: impactId(id), maxDepth }, 'downstream', impactId(id));
+/** Downstream of a run or an output (as it stood at `asOf`, or now); null when it does not exist. */
+export function fetchImpact(id: string, maxDepth: number, asOf?: string): Promise<LineageGraph | null> {
+  return fetchLineage('impact', { id: impactId(id), maxDepth, asOf: asOfVariable(asOf) }, 'downstream', impactId(id));
 }
 
-export async function fetchReview(rank: Rank, limit = 50): Promise<Review> {
+export async function fetchReview(rank: Rank, limit = 50, asOf?: string): Promise<Review> {
   const data = await gql<{
     review: {
+      asOf: string | null;
+      note: string | null;
       flaggedOutputs: string[];
       culprits: { run: RawRun; ef: number; ep: number; coverage: number; ochiai: number; score: number }[];
     };
   }>(
-    `query Review($rank: ReviewRank!, $limit: Int!) {
-       review(rank: $rank, limit: $limit) {
-         flaggedOutputs
+    `query Review($rank: ReviewRank!, $limit: Int!, $asOf: DateTime) {
+       review(rank: $rank, limit: $limit, asOf: $asOf) {
+         asOf note flaggedOutputs
          culprits { ef ep coverage ochiai score run { ${SUMMARY_FIELDS} } } } }`,
-    { rank: rank.toUpperCase(), limit },
+    { rank: rank.toUpperCase(), limit, asOf: asOfVariable(asOf) },
   );
   return {
+    asOf: data.review.asOf,
+    note: data.review.note,
     flagged: data.review.flaggedOutputs.map((name) => ({ name, value: null, pointerType: 'UNKNOWN', flag: true })),
     culprits: data.review.culprits.map((c) => ({ ...c, run: toRunSummary(c.run) })),
   };

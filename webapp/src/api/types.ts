@@ -16,6 +16,15 @@ export interface RunSummary {
   stale: string[];
 }
 
+/** One change of an output's flag: the audit trail a run card shows. */
+export interface FlagEvent {
+  at: string;
+  output: string;
+  flagged: boolean;
+  /** The API token's name, or "local" for the Python API and CLI. */
+  by: string;
+}
+
 export interface Run extends RunSummary {
   owner: string | null;
   gitHash: string | null;
@@ -27,6 +36,8 @@ export interface Run extends RunSummary {
   testResults: unknown;
   params: Record<string, unknown>;
   metrics: Record<string, unknown>;
+  /** Flag changes on this run's outputs, newest first. */
+  flagEvents: FlagEvent[];
 }
 
 export interface Component {
@@ -58,6 +69,10 @@ export interface CulpritRow {
 }
 
 export interface Review {
+  /** The moment the review looked at (flags as they were then); null for now. */
+  asOf: string | null;
+  /** Why the answer is empty when that is because of `asOf`. */
+  note: string | null;
   flagged: Pointer[];
   culprits: CulpritRow[];
 }

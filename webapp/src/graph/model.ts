@@ -43,6 +43,10 @@ export interface LineageGraph {
   edges: LineageEdge[];
   /** The server stopped at a bound (depth or node cap): there is more than this. */
   truncated: boolean;
+  /** The moment the graph is shown as of (null or absent: now). */
+  asOf?: string | null;
+  /** The server's word on why an as-of graph is empty ("nothing had been logged by ..."). */
+  note?: string | null;
 }
 
 export const runNodeId = (id: number): string => `run:${id}`;

@@ -2,7 +2,8 @@ import { fetchReview } from '../../api/operations';
 import { useLoad } from '../../api/hooks';
 import { FlagToggle } from '../../components/RunCard';
 import { Empty, ErrorState, Loading } from '../../components/States';
-import { href } from '../../navigation';
+import { TimeControl } from '../../components/TimeControl';
+import { href, navigate } from '../../navigation';
 import type { Rank } from '../../routes';
 
 function why(ef: number, ep: number, total: number): string {
@@ -10,17 +11,22 @@ function why(ef: number, ep: number, total: number): string {
   return ep === 0 ? `${feeds} and no unflagged one` : `${feeds}, and ${ep} unflagged output${ep === 1 ? '' : 's'}`;
 }
 
-/** Triage: what is flagged, and which runs are most likely behind it. */
-export function ReviewPage({ rank }: { rank: Rank }) {
-  const [result, reload] = useLoad(rank, () => fetchReview(rank));
+/**
+ * Triage: what is flagged, and which runs are most likely behind it; as of a moment, with the
+ * flags as they were then.
+ */
+export function ReviewPage({ rank, asOf }: { rank: Rank; asOf?: string }) {
+  const [result, reload] = useLoad(`${rank}/${asOf ?? 'now'}`, () => fetchReview(rank, 50, asOf));
+  const moment = asOf ? { asOf } : {};
   return (
     <div className="page">
       <h1>Review</h1>
+      <TimeControl asOf={asOf} onChange={(next) => navigate({ view: 'review', rank, ...(next ? { asOf: next } : {}) })} />
       <div className="segmented" role="group" aria-label="Rank by">
-        <a className={rank === 'coverage' ? 'active' : undefined} href={href({ view: 'review', rank: 'coverage' })}>
+        <a className={rank === 'coverage' ? 'active' : undefined} href={href({ view: 'review', rank: 'coverage', ...moment })}>
           Coverage
         </a>
-        <a className={rank === 'ochiai' ? 'active' : undefined} href={href({ view: 'review', rank: 'ochiai' })}>
+        <a className={rank === 'ochiai' ? 'active' : undefined} href={href({ view: 'review', rank: 'ochiai', ...moment })}>
           Ochiai
         </a>
       </div>
@@ -32,7 +38,8 @@ export function ReviewPage({ rank }: { rank: Rank }) {
       {result.state === 'loading' && <Loading what="the review" />}
       {result.state === 'error' && <ErrorState error={result.error} onRetry={reload} />}
       {result.state === 'ok' && result.data.flagged.length === 0 && (
-        <Empty title="Nothing is flagged">
+        <Empty title={asOf ? 'Nothing was flagged then' : 'Nothing is flagged'}>
+          {result.data.note && <p data-testid="as-of-note">{result.data.note}</p>}
           <p>
             Flag an output that looks wrong with <code>flag OUTPUT_ID</code> or the flag button on a run card.
           </p>
@@ -44,8 +51,8 @@ export function ReviewPage({ rank }: { rank: Rank }) {
           <ul className="pointers" data-testid="flagged-list">
             {result.data.flagged.map((p) => (
               <li key={p.name} data-testid="flagged-output">
-                <a href={href({ view: 'trace', outputId: p.name, depth: null })}>{p.name}</a>
-                <a className="button small" href={href({ view: 'trace', outputId: p.name, depth: null })}>
+                <a href={href({ view: 'trace', outputId: p.name, depth: null, ...moment })}>{p.name}</a>
+                <a className="button small" href={href({ view: 'trace', outputId: p.name, depth: null, ...moment })}>
                   Trace
                 </a>
                 <FlagToggle pointer={p} />
@@ -86,7 +93,7 @@ export function ReviewPage({ rank }: { rank: Rank }) {
                   <td>{c.ochiai.toFixed(3)}</td>
                   <td className="muted">{why(c.ef, c.ep, result.data.flagged.length)}</td>
                   <td>
-                    <a className="button small" href={href({ view: 'impact', id: String(c.run.id), depth: null })}>
+                    <a className="button small" href={href({ view: 'impact', id: String(c.run.id), depth: null, ...moment })}>
                       Impact
                     </a>
                   </td>
