@@ -135,8 +135,10 @@ def unflag_all(db: Database, actor: str = LOCAL_ACTOR) -> int:
 # changed since $as_of is flagged then iff it is flagged now (the flag index answers);
 # one whose flag changed since was flagged then iff the first change since unflagged it
 # (events alternate, see store.flags; the FlagEvent.at index answers). So the cost is the
-# flagged outputs plus the flag changes since $as_of, never every pointer.
-FLAGGED_OUTPUTS = """
+# flagged outputs plus the flag changes since $as_of, never every pointer. An output no
+# run had produced or read by $as_of did not exist yet, so it was not flagged then either.
+FLAGGED_OUTPUTS = (
+    """
 CALL () {
   MATCH (p:IOPointer {flag: true})
   USING INDEX p:IOPointer(flag)
@@ -153,8 +155,14 @@ CALL () {
   WHERE NOT first.flagged
   RETURN p AS flagged
 }
+WITH flagged
+WHERE $as_of IS NULL OR EXISTS {
+  MATCH (flagged)<-[:PRODUCED|CONSUMED]-(x:ComponentRun) WHERE """
+    + started_by("x")
+    + """ }
 WITH collect(flagged) AS outputs
 """
+)
 
 # Seeds: each flagged output's producer as of $as_of (store.as_of; with $as_of null the
 # latest, as lineage.BACKTRACE). Candidates: each seed's ancestors-or-self (all started
