@@ -22,6 +22,7 @@ def test_tiny_benchmark_measures_every_area_and_writes_its_report(
         "logging",
         "backtrace",
         "review",
+        "as of",
         "impact",
         "history",
         "search",
@@ -51,6 +52,12 @@ def test_tiny_benchmark_measures_every_area_and_writes_its_report(
         "coverage, 10 flagged outputs",
         "ochiai, 10 flagged outputs",
     ]
+    as_of = [row for row in result.results if row.area == "as of"]
+    assert [(row.what.split(" (")[0].split(",")[0], row.target) for row in as_of] == [
+        ("trace as of a time", "<= 1.5x"),
+        ("review as of a time", "<= 1.5x"),
+    ]
+    assert all(row.value is not None and row.value > 0 for row in as_of)
     runs = db.read("MATCH (r:ComponentRun) RETURN count(r) AS n")[0]["n"]
     assert runs >= suite.SCALES["tiny"].sizes[0]
 
