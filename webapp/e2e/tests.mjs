@@ -225,6 +225,73 @@ export const TESTS = [
     },
   },
   {
+    name: 'the time control shows the graph as it stood before the live runs, and the run card shows the flag trail',
+    slug: 'as-of',
+    async run({ page, baseUrl, demo, stack, shot }) {
+      // The demo backfills a train run 40 days ago; its model fed inference runs only today.
+      const trains = await stack.graphql('{ runs(component: "train", first: 50) { runs { id startTimestamp } } }');
+      // The newest backfilled one (40 days ago) made the model the first live inference used.
+      const old = trains.runs.runs
+        .filter((r) => Date.now() - Date.parse(r.startTimestamp) > 30 * 86_400_000)
+        .sort((a, b) => Date.parse(b.startTimestamp) - Date.parse(a.startTimestamp))[0];
+      assert.ok(old, `a backfilled train run: ${JSON.stringify(trains)}`);
+      await open(page, baseUrl, `#/impact/${old.id}`);
+      const now = (await graphNodes(page)).join('\n');
+      assert.match(now, /inference/, 'today the old model fed an inference run');
+      const nodesNow = await page.locator('.react-flow__node').count();
+      await shot('now');
+      // Twenty days ago, typed into the time control in the browser's own zone.
+      const past = new Date(Date.now() - 20 * 86_400_000);
+      past.setUTCSeconds(0, 0);
+      const local = await page.evaluate((ms) => {
+        const d = new Date(ms);
+        const p = (n) => String(n).padStart(2, '0');
+        return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+      }, past.getTime());
+      await page.getByLabel('As of').fill(local);
+      const asOf = `${past.toISOString().slice(0, 16)}Z`;
+      await page.waitForFunction((a) => location.hash.endsWith(`?asOf=${a}`), asOf);
+      assert.equal(hashOf(page), `#/impact/${old.id}?asOf=${asOf}`);
+      await page.waitForFunction((n) => {
+        const count = document.querySelectorAll('.react-flow__node').length;
+        return count > 0 && count < n;
+      }, nodesNow);
+      const then = (await graphNodes(page)).join('\n');
+      const nodesThen = await page.locator('.react-flow__node').count();
+      assert.doesNotMatch(then, /inference/, 'no inference run had started 20 days ago');
+      assert.match(then, /train/);
+      assert.match(await page.getByTestId('as-of-label').innerText(), /as it stood at/);
+      await shot('twenty-days-ago');
+      // The moment is in the URL: a reload (or a shared link) shows the same past.
+      await page.reload();
+      assert.doesNotMatch((await graphNodes(page)).join('\n'), /inference/);
+      assert.equal(await page.locator('.react-flow__node').count(), nodesThen);
+      // A prediction made today did not exist then: the page says why it is empty.
+      await open(page, baseUrl, `#/trace/${encodeURIComponent(demo.prediction)}?asOf=${asOf}`);
+      const note = page.getByTestId('as-of-note');
+      await note.waitFor();
+      assert.match(await note.innerText(), /had not been produced by/);
+      await shot('empty-note');
+      // "Now" goes back to the present.
+      await page.getByRole('button', { name: 'Now' }).click();
+      await page.waitForFunction(() => !location.hash.includes('asOf'));
+      await graphNodes(page);
+      // The demo flagged predictions of the stale model: the inference run's card lists who and when.
+      const producer = await stack.graphql(
+        'query($o: String!) { trace(outputId: $o, maxDepth: 1) { ... on TraceGraph { nodes { run { id } } } } }',
+        { o: demo.flagged[0] },
+      );
+      const runId = producer.trace.nodes.find((n) => n.run)?.run.id;
+      await open(page, baseUrl, `#/run/${runId}`);
+      await page.getByTestId('flag-trail').waitFor();
+      const events = await page.getByTestId('flag-event').allInnerTexts();
+      // The demo flags through the Python API, so the actor is "local".
+      assert.ok(events.some((e) => e.includes(demo.flagged[0]) && /⚑ flagged/.test(e) && /by local$/.test(e)), events.join(' | '));
+      await page.getByTestId('flag-trail').scrollIntoViewIfNeeded();
+      await shot('flag-trail');
+    },
+  },
+  {
     name: 'impact of a train run reaches the predictions it fed',
     slug: 'impact',
     async run({ page, baseUrl, demo, shot }) {

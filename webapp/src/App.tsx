@@ -7,6 +7,7 @@ import { NotFound } from './components/States';
 import { href, navigate, useRoute } from './navigation';
 import { routeToHash, type Route } from './routes';
 import { ComponentsPage } from './routes/components/ComponentsPage';
+import { DiffPage } from './routes/diff/DiffPage';
 import { HelpPanel } from './routes/help/HelpPage';
 import { HistoryPage } from './routes/history/HistoryPage';
 import { LineagePage } from './routes/lineage/LineagePage';
@@ -40,6 +41,8 @@ function View({ route, dark }: { route: Route; dark: boolean }) {
       return <ReviewPage rank={route.rank} asOf={route.asOf} />;
     case 'help':
       return <HelpPanel />;
+    case 'diff':
+      return <DiffPage a={route.a} b={route.b} asOf={route.asOf} dark={dark} />;
     case 'notFound':
       return (
         <div className="page">

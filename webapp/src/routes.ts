@@ -22,6 +22,7 @@ export type Route =
   | { view: 'tag'; tag: string }
   | { view: 'components' }
   | { view: 'review'; rank: Rank; asOf?: string }
+  | { view: 'diff'; a: string; b: string; asOf?: string }
   | { view: 'help' }
   | { view: 'notFound'; path: string };
 
@@ -58,6 +59,8 @@ export function routeToHash(route: Route): string {
       return '#' + withQuery('/review', { rank: route.rank === 'coverage' ? null : route.rank, asOf: route.asOf });
     case 'help':
       return '#/help';
+    case 'diff':
+      return '#' + withQuery(`/diff/${enc(route.a)}/${enc(route.b)}`, { asOf: route.asOf });
     case 'notFound':
       return '#' + route.path;
   }
@@ -92,6 +95,11 @@ export function hashToRoute(hash: string): Route {
   const [head, arg, ...rest] = segments;
   const value = arg === undefined ? null : decode(arg);
   const notFound: Route = { view: 'notFound', path: raw };
+  if (head === 'diff') {
+    // The one view with two ids: #/diff/<a>/<b>.
+    const [a, b] = [value, rest.length === 1 ? decode(rest[0] as string) : null];
+    return a && b ? { view: 'diff', a, b, ...asOfParam(query.get('asOf')) } : notFound;
+  }
   if (rest.length > 0) return notFound;
   switch (head) {
     case undefined:

@@ -4,7 +4,7 @@
  */
 import { ApiError, gql } from './client';
 import { toLineageGraph, toRun, toRunSummary, type RawRun, type RawTrace } from './shape';
-import type { Component, Page, Pointer, Review, Run, RunSummary } from './types';
+import type { Component, Page, Pointer, Review, Run, RunSummary, TraceDiff } from './types';
 import { asOfVariable } from '../asOf';
 import type { Direction, LineageGraph } from '../graph/model';
 import type { Rank } from '../routes';
@@ -177,4 +177,60 @@ export async function fetchOutputIds(prefix: string, first = 20): Promise<string
     { prefix, first },
   );
   return data.ioPointers.map((p) => p.name);
+}
+
+/** How far up each trace the diff view draws; the server's node cap bounds it too. */
+export const DIFF_DEPTH = 50;
+
+const DIFF_RUN = `id componentName startTimestamp status stale`;
+
+interface RawTraceDiff extends Omit<TraceDiff, 'pairs' | 'onlyInA' | 'onlyInB'> {
+  pairs: (Omit<TraceDiff['pairs'][number], 'a' | 'b'> & { a: RawRun; b: RawRun })[];
+  onlyInA: RawRun[];
+  onlyInB: RawRun[];
+}
+
+export type DiffAnswer =
+  | { found: true; diff: TraceDiff; a: LineageGraph; b: LineageGraph }
+  | { found: false; message: string };
+
+/**
+ * The trace diff of outputs `a` and `b` and both traces (to draw them merged), in one request.
+ * An unknown output is `found: false` with the server's message naming it.
+ */
+export async function fetchDiff(a: string, b: string, asOf?: string): Promise<DiffAnswer> {
+  const data = await gql<{ diff: Union<RawTraceDiff>; traceA: Union<RawTrace>; traceB: Union<RawTrace> }>(
+    `query Diff($a: String!, $b: String!, $maxDepth: Int!, $asOf: DateTime) {
+       diff: traceDiff(a: $a, b: $b, asOf: $asOf) {
+         __typename
+         ... on TraceDiff { a b identical summary
+           pairs { component position same a { ${DIFF_RUN} } b { ${DIFF_RUN} } changes { field a b } }
+           onlyInA { ${DIFF_RUN} } onlyInB { ${DIFF_RUN} }
+           firstDivergences { component aRunId bRunId reason } }
+         ... on NotFound { message }
+         ... on InvalidInput { message field } }
+       traceA: trace(outputId: $a, maxDepth: $maxDepth, asOf: $asOf) { ${TRACE_FIELDS} }
+       traceB: trace(outputId: $b, maxDepth: $maxDepth, asOf: $asOf) { ${TRACE_FIELDS} } }`,
+    { a, b, maxDepth: DIFF_DEPTH, asOf: asOfVariable(asOf) },
+  );
+  const { diff, traceA, traceB } = data;
+  if (diff.__typename === 'NotFound') return { found: false, message: (diff as { message: string }).message };
+  if (diff.__typename === 'InvalidInput') throw new ApiError((diff as { message: string }).message);
+  if (traceA.__typename !== 'TraceGraph' || traceB.__typename !== 'TraceGraph') {
+    const missing = traceA.__typename !== 'TraceGraph' ? traceA : traceB;
+    return { found: false, message: (missing as { message?: string }).message ?? 'No such output' };
+  }
+  const raw = diff as RawTraceDiff;
+  const rootOf = (t: RawTrace, name: string): string => (t.nodes.some((n) => n.id === t.root) ? t.root : `io:${name}`);
+  return {
+    found: true,
+    diff: {
+      ...raw,
+      pairs: raw.pairs.map((p) => ({ ...p, a: toRunSummary(p.a), b: toRunSummary(p.b) })),
+      onlyInA: raw.onlyInA.map(toRunSummary),
+      onlyInB: raw.onlyInB.map(toRunSummary),
+    },
+    a: toLineageGraph(traceA as RawTrace, rootOf(traceA as RawTrace, a), 'upstream'),
+    b: toLineageGraph(traceB as RawTrace, rootOf(traceB as RawTrace, b), 'upstream'),
+  };
 }

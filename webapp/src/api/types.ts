@@ -76,3 +76,40 @@ export interface Review {
   flagged: Pointer[];
   culprits: CulpritRow[];
 }
+
+/** One field that differs between two aligned runs (`git_hash`, `params.window`, ...). */
+export interface FieldChange {
+  field: string;
+  a: unknown;
+  b: unknown;
+}
+
+/** Two runs of one component, aligned across two traces. */
+export interface RunPair {
+  component: string;
+  /** Where the pair sits when a component occurs several times upstream ("#1 at depth 2"). */
+  position: string;
+  a: RunSummary;
+  b: RunSummary;
+  same: boolean;
+  changes: FieldChange[];
+}
+
+/** An aligned pair that differs while nothing upstream of it does: where to look first. */
+export interface Divergence {
+  component: string;
+  aRunId: number;
+  bRunId: number;
+  reason: string;
+}
+
+export interface TraceDiff {
+  a: string;
+  b: string;
+  identical: boolean;
+  summary: string;
+  pairs: RunPair[];
+  onlyInA: RunSummary[];
+  onlyInB: RunSummary[];
+  firstDivergences: Divergence[];
+}

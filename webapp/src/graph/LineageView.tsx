@@ -34,8 +34,11 @@ interface Props {
 /** Canvas sizes are rounded down to this step so a drag-resize does not re-lay the graph per pixel. */
 const SIZE_STEP = 20;
 
+const DIFF_COLOURS = { same: '#adb5bd', changed: '#ae3ec9', onlyA: '#1c7ed6', onlyB: '#2f9e44' } as const;
+
 function minimapColour(node: FlowNode): string {
   const n = node.data.node;
+  if (n.diff) return DIFF_COLOURS[n.diff];
   if (n.flagged || n.failed) return '#d9480f';
   if (n.stale) return '#f08c00';
   return n.kind === 'run' ? '#4263eb' : '#868e96';

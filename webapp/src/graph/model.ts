@@ -8,6 +8,9 @@
 export type PointerKind = 'data' | 'model' | 'endpoint' | 'unknown';
 export type NodeKind = 'run' | PointerKind | 'group';
 
+/** In the diff view: what the trace diff says about a node (see graph/diff.ts). */
+export type DiffState = 'same' | 'changed' | 'onlyA' | 'onlyB';
+
 export interface LineageNode {
   /** `run:<id>`, `io:<name>` or `group:<parent>`: typed so a click knows what it hit. */
   id: string;
@@ -23,6 +26,10 @@ export interface LineageNode {
   flagged?: boolean;
   /** For a group node: the ids it stands for. */
   members?: string[];
+  /** Diff view only: the node's state, which side a changed run is on, and which output it is. */
+  diff?: DiffState;
+  diffSide?: 'A' | 'B';
+  diffRoot?: 'A' | 'B';
 }
 
 export type EdgeKind = 'consumed' | 'produced' | 'depends' | 'group';

@@ -189,6 +189,7 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, asOf, time, dark 
               Clear path
             </button>
           )}
+          {mode === 'trace' && <CompareWith outputId={id} asOf={asOf} />}
         </div>
       </div>
       {time}
@@ -243,6 +244,37 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, asOf, time, dark 
         )}
       </div>
     </>
+  );
+}
+
+/** "Compare with…": diff this trace against another output's (a good one against a bad one). */
+function CompareWith({ outputId, asOf }: { outputId: string; asOf: string | undefined }) {
+  const [open, setOpen] = useState(false);
+  const [other, setOther] = useState('');
+  const go = (): void => {
+    const b = other.trim();
+    if (b) navigate({ view: 'diff', a: outputId, b, ...(asOf ? { asOf } : {}) });
+  };
+  if (!open) {
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        Compare with…
+      </button>
+    );
+  }
+  return (
+    <form
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        go();
+      }}
+    >
+      <input aria-label="Compare with output" placeholder="Another output id" value={other} autoFocus onChange={(e) => setOther(e.target.value)} />
+      <button type="submit" disabled={!other.trim()}>
+        Compare
+      </button>
+    </form>
   );
 }
 
