@@ -439,7 +439,7 @@ export const TESTS = [
     async run({ page, baseUrl, shot }) {
       await open(page, baseUrl, '#/help');
       const text = await page.getByTestId('help').innerText();
-      for (const c of ['recent', 'history NAME [N]', 'inspect RUN_ID', 'trace OUTPUT_ID', 'impact ID', 'tag TAG', 'flag OUTPUT_ID', 'unflag OUTPUT_ID', 'review', 'help']) {
+      for (const c of ['recent', 'history NAME [N]', 'inspect RUN_ID', 'trace OUTPUT_ID', 'impact ID', 'diff A B', 'tag TAG', 'flag OUTPUT_ID', 'unflag OUTPUT_ID', 'review', 'help']) {
         assert.ok(text.includes(c), `help does not list ${c}`);
       }
       await shot('help');

@@ -50,7 +50,7 @@ describe('parseCommand', () => {
 
   it('knows every command the help lists', () => {
     expect(COMMANDS.map((c) => c.name)).toEqual([
-      'recent', 'history', 'inspect', 'trace', 'impact', 'tag', 'components', 'flag', 'unflag', 'review', 'help',
+      'recent', 'history', 'inspect', 'trace', 'impact', 'diff', 'tag', 'components', 'flag', 'unflag', 'review', 'help',
     ]);
   });
 });
