@@ -26,6 +26,7 @@ def test_tiny_benchmark_measures_every_area_and_writes_its_report(
         "impact",
         "history",
         "search",
+        "diff",
         "server",
         "metrics",
         "memory",
