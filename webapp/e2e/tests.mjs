@@ -292,6 +292,69 @@ export const TESTS = [
     },
   },
   {
+    name: 'diff of a stale-model and a retrained-model prediction: one merged graph coloured by state, first divergences on top',
+    slug: 'diff',
+    async run({ page, baseUrl, demo, stack, shot }) {
+      // A: a flagged prediction of the 40-day-old model. B: a prediction from the same
+      // features after the retrain. They share ingest, clean and featuregen; train differs.
+      const a = demo.flagged[0];
+      const data = await stack.graphql('{ runs(component: "inference", first: 50) { runs { id inputs { name } outputs { name } } } }');
+      const inference = data.runs.runs;
+      const runA = inference.find((r) => r.outputs.some((o) => o.name === a));
+      const features = runA.inputs.find((i) => /features_data/.test(i.name)).name;
+      const runB = inference.find((r) => r.id !== runA.id && r.inputs.some((i) => i.name === features));
+      const b = runB.outputs[0].name;
+      const expected = (
+        await stack.graphql(
+          `query($a: String!, $b: String!) { traceDiff(a: $a, b: $b) { ... on TraceDiff {
+             identical firstDivergences { component reason } pairs { same a { id } b { id } } } } }`,
+          { a, b },
+        )
+      ).traceDiff;
+      assert.equal(expected.identical, false);
+      assert.ok(expected.firstDivergences.length > 0);
+      await open(page, baseUrl);
+      await command(page, `diff ${a} ${b}`);
+      await page.getByTestId('diff-panel').waitFor();
+      assert.equal(hashOf(page), `#/diff/${a}/${b}`);
+      const first = await page.getByTestId('first-divergence').allInnerTexts();
+      assert.equal(first.length, expected.firstDivergences.length);
+      expected.firstDivergences.forEach((d, i) => assert.ok(first[i].startsWith(`${d.component}: ${d.reason}`), first[i]));
+      // The first divergences come before the per-component differences in the panel.
+      const panel = await page.getByTestId('diff-panel').innerText();
+      assert.ok(panel.indexOf('Where to look first') < panel.indexOf('Differences per component'));
+      assert.equal(await page.getByTestId('pair-diff').count(), expected.pairs.filter((p) => !p.same).length);
+      // The merged graph: shared runs once as "same", both runs of each changed pair.
+      const view = await firstView(page);
+      const changedRuns = new Set(expected.pairs.filter((p) => !p.same).flatMap((p) => [p.a.id, p.b.id]));
+      assert.equal(await page.locator('.run-node.diff-changed').count(), changedRuns.size);
+      assert.equal(await page.locator('.run-node.diff-same').count(), expected.pairs.filter((p) => p.same).length);
+      assert.ok((await page.locator('.gnode.diff-onlyA').count()) >= 1, 'A’s own prediction and model');
+      assert.ok((await page.locator('.gnode.diff-onlyB').count()) >= 1, 'B’s own prediction and model');
+      assert.match(await page.getByTestId('legend').innerText(), /same in both.*changed.*only in A.*only in B/s);
+      for (const node of view.nodes) assert.ok(node.labelPx >= 11, `label "${node.text}" is ${node.labelPx.toFixed(1)} px`);
+      await shot('merged');
+      // Clicking a changed run picks its differences in the panel.
+      await page.locator('.run-node.diff-changed').first().click();
+      await page.locator('[data-testid=pair-diff].selected').waitFor();
+      await shot('selected');
+      // "Compare with…" on a trace leads to the same view.
+      await open(page, baseUrl, `#/trace/${encodeURIComponent(a)}`);
+      await graphNodes(page);
+      await page.getByRole('button', { name: 'Compare with…' }).click();
+      await page.getByLabel('Compare with output').fill(b);
+      await page.getByLabel('Compare with output').press('Enter');
+      await page.getByTestId('diff-panel').waitFor();
+      assert.equal(hashOf(page), `#/diff/${a}/${b}`);
+      // An output against itself is identical; an unknown one is named.
+      await command(page, `diff ${a} ${a}`);
+      await page.waitForFunction(() => /Identical/.test(document.querySelector('[data-testid=diff-summary]')?.textContent ?? ''));
+      await shot('identical');
+      await command(page, `diff ${a} no-such-output`);
+      assert.match(await page.getByTestId('not-found').innerText(), /no-such-output/);
+    },
+  },
+  {
     name: 'impact of a train run reaches the predictions it fed',
     slug: 'impact',
     async run({ page, baseUrl, demo, shot }) {

@@ -4,8 +4,9 @@
  */
 import { ApiError, gql } from './client';
 import { toLineageGraph, toRun, toRunSummary, type RawRun, type RawTrace } from './shape';
-import type { Component, Page, Pointer, Review, Run, RunSummary, TraceDiff } from './types';
+import type { Component, Page, Pointer, Review, Run, RunSummary, StalenessReport, TraceDiff } from './types';
 import { asOfVariable } from '../asOf';
+import { STALENESS_FIELDS, staleKindsByRun, toStaleness, type RawStaleness } from './staleness';
 import type { Direction, LineageGraph } from '../graph/model';
 import type { Rank } from '../routes';
 
@@ -77,11 +78,13 @@ async function fetchLineage(
   direction: Direction,
   rootId: string,
 ): Promise<LineageGraph | null> {
-  const signature = field === 'trace' ? '$outputId: String!' : '$id: String!';
+  const signature = field === 'trace' ? '$outputId: String!, $staleId: String!' : '$id: String!';
   const call = field === 'trace' ? 'trace(outputId: $outputId' : 'impact(id: $id';
-  const data = await gql<Record<string, Union<RawTrace>>>(
+  // A trace brings what is stale behind its output in the same request.
+  const stale = field === 'trace' ? `staleness: staleness(id: $staleId, asOf: $asOf) { ${STALENESS_FIELDS} }` : '';
+  const data = await gql<{ result: Union<RawTrace>; staleness?: RawStaleness }>(
     `query Lineage(${signature}, $maxDepth: Int!, $asOf: DateTime) {
-       result: ${call}, maxDepth: $maxDepth, asOf: $asOf) { ${TRACE_FIELDS} } }`,
+       result: ${call}, maxDepth: $maxDepth, asOf: $asOf) { ${TRACE_FIELDS} } ${stale} }`,
     args,
   );
   const result = data.result;
@@ -90,12 +93,27 @@ async function fetchLineage(
   const trace = result as RawTrace;
   // The server names the start node; fall back on the id asked for.
   const root = trace.nodes.some((n) => n.id === trace.root) ? trace.root : rootId;
-  return toLineageGraph(trace, root, direction);
+  const graph = toLineageGraph(trace, root, direction);
+  const staleness = toStaleness(data.staleness);
+  const kinds = staleKindsByRun(staleness);
+  return {
+    ...graph,
+    staleness,
+    nodes: graph.nodes.map((n) => {
+      const k = n.runId === undefined ? undefined : kinds.get(n.runId);
+      return k ? { ...n, staleKinds: k } : n;
+    }),
+  };
 }
 
 /** Upstream of an output (as it stood at `asOf`, or now); null when no output has that name. */
 export function fetchTrace(outputId: string, maxDepth: number, asOf?: string): Promise<LineageGraph | null> {
-  return fetchLineage('trace', { outputId, maxDepth, asOf: asOfVariable(asOf) }, 'upstream', `io:${outputId}`);
+  return fetchLineage(
+    'trace',
+    { outputId, staleId: `io:${outputId}`, maxDepth, asOf: asOfVariable(asOf) },
+    'upstream',
+    `io:${outputId}`,
+  );
 }
 
 /** The server's id for what `impact ID` names: a number is a run, anything else an output. */
@@ -233,4 +251,19 @@ export async function fetchDiff(a: string, b: string, asOf?: string): Promise<Di
     a: toLineageGraph(traceA as RawTrace, rootOf(traceA as RawTrace, a), 'upstream'),
     b: toLineageGraph(traceB as RawTrace, rootOf(traceB as RawTrace, b), 'upstream'),
   };
+}
+
+/**
+ * Staleness of each of these runs (as of `asOf`), in one request of aliased fields: the review
+ * shows it beside each suspect. A run the server cannot report on maps to null.
+ */
+export async function fetchRunStaleness(runIds: number[], asOf?: string): Promise<Map<number, StalenessReport | null>> {
+  if (runIds.length === 0) return new Map();
+  // Ids go in as variables ($r0, $r1, ...), never into the query text.
+  const params = runIds.map((_, i) => `$r${i}: String!`).join(', ');
+  const fields = runIds.map((_, i) => `s${i}: staleness(id: $r${i}, asOf: $asOf) { ${STALENESS_FIELDS} }`).join('\n');
+  const variables: Record<string, unknown> = { asOf: asOfVariable(asOf) };
+  runIds.forEach((id, i) => (variables[`r${i}`] = `run:${id}`));
+  const data = await gql<Record<string, RawStaleness>>(`query SuspectStaleness(${params}, $asOf: DateTime) { ${fields} }`, variables);
+  return new Map(runIds.map((id, i) => [id, toStaleness(data[`s${i}`])]));
 }

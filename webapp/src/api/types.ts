@@ -113,3 +113,38 @@ export interface TraceDiff {
   onlyInB: RunSummary[];
   firstDivergences: Divergence[];
 }
+
+/** Why a run is stale, computed when asked (docs/diagnosis.md, "Staleness and the re-run plan"). */
+export type StaleKind = 'DATA' | 'AGE' | 'CODE' | 'UPSTREAM';
+
+export interface StaleReason {
+  kind: StaleKind;
+  message: string;
+  /** The run that causes it; for UPSTREAM the stale dependency it arrives through. */
+  causeId: number | null;
+  /** UPSTREAM only: the most upstream stale runs behind it. */
+  rootCauseIds: number[];
+}
+
+export interface StaleRun {
+  runId: number;
+  componentName: string;
+  reasons: StaleReason[];
+}
+
+export interface PlanStep {
+  order: number;
+  component: string;
+  runId: number;
+  reasons: StaleReason[];
+}
+
+export interface StalenessReport {
+  target: string;
+  fresh: boolean;
+  asOf: string | null;
+  /** Every run behind the target, upstream first; a fresh run has no reasons. */
+  runs: StaleRun[];
+  /** The runs to redo, in dependency order; empty exactly when fresh. */
+  plan: PlanStep[];
+}

@@ -39,6 +39,7 @@ const DIFF_COLOURS = { same: '#adb5bd', changed: '#ae3ec9', onlyA: '#1c7ed6', on
 function minimapColour(node: FlowNode): string {
   const n = node.data.node;
   if (n.diff) return DIFF_COLOURS[n.diff];
+  if (n.staleKinds?.length) return '#f08c00';
   if (n.flagged || n.failed) return '#d9480f';
   if (n.stale) return '#f08c00';
   return n.kind === 'run' ? '#4263eb' : '#868e96';

@@ -5,6 +5,8 @@
  * run), whichever way the trace was walked, so layout and path-finding need one rule only.
  */
 
+import type { StaleKind, StalenessReport } from '../api/types';
+
 export type PointerKind = 'data' | 'model' | 'endpoint' | 'unknown';
 export type NodeKind = 'run' | PointerKind | 'group';
 
@@ -30,6 +32,8 @@ export interface LineageNode {
   diff?: DiffState;
   diffSide?: 'A' | 'B';
   diffRoot?: 'A' | 'B';
+  /** Why the run is stale now (or as of the graph's moment), computed when asked; absent when fresh. */
+  staleKinds?: StaleKind[];
 }
 
 export type EdgeKind = 'consumed' | 'produced' | 'depends' | 'group';
@@ -54,6 +58,8 @@ export interface LineageGraph {
   asOf?: string | null;
   /** The server's word on why an as-of graph is empty ("nothing had been logged by ..."). */
   note?: string | null;
+  /** For a trace: what is stale behind the output and the re-run plan (null when not asked or unknown). */
+  staleness?: StalenessReport | null;
 }
 
 export const runNodeId = (id: number): string => `run:${id}`;

@@ -28,6 +28,7 @@ function classes(data: NodeData, base: string): string {
     data.dim && 'dim',
     data.root && 'root',
     n.diff && `diff-${n.diff}`,
+    n.staleKinds?.length && `stale-now stale-${n.staleKinds[0]?.toLowerCase()}`,
   ]
     .filter(Boolean)
     .join(' ');
@@ -67,7 +68,12 @@ export const RunNode = memo(function RunNode({ data }: NodeProps<FlowNode>) {
       <div className="gnode-label">{n.component}</div>
       <div className="gnode-marks">
         {n.failed && <span className="mark failed">failed</span>}
-        {n.stale && <span className="mark stale">stale</span>}
+        {n.stale && !n.staleKinds?.length && <span className="mark stale">stale</span>}
+        {n.staleKinds?.map((kind) => (
+          <span key={kind} className={`mark stale-${kind.toLowerCase()}`} data-testid="stale-kind">
+            {kind}
+          </span>
+        ))}
         <DiffMark node={n} />
         {data.more && <span className="mark more">more ›</span>}
       </div>

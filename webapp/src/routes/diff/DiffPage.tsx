@@ -48,8 +48,9 @@ function LoadedDiff({ answer, time, dark }: { answer: Extract<DiffAnswer, { foun
   const merged = useMemo(() => mergeTraces(answer.a, answer.b, diff), [answer, diff]);
   const graph: BoundGraph = useMemo(() => ({ ...merged, hiddenCount: 0, expandable: new Set() }), [merged]);
   const counts = useMemo(() => countStates(merged), [merged]);
+  // A click picks a run's differences in the panel; the graph keeps every colour visible
+  // (lighting the node up would dim the rest, and the colours are the point here).
   const [selected, setSelected] = useState<string | null>(null);
-  const lit = useMemo(() => (selected ? new Set([selected]) : NOTHING), [selected]);
   return (
     <>
       <div className="graph-toolbar">
@@ -72,7 +73,7 @@ function LoadedDiff({ answer, time, dark }: { answer: Extract<DiffAnswer, { foun
       <div className="graph-area">
         <LineageView
           graph={graph}
-          lit={lit}
+          lit={NOTHING}
           litEdges={NOTHING}
           focus={null}
           onNodeClick={(id) => setSelected((s) => (s === id ? null : id))}

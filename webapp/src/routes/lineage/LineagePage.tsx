@@ -4,7 +4,9 @@ import { useLoad } from '../../api/hooks';
 import type { Pointer } from '../../api/types';
 import { FlagToggle, RunCard } from '../../components/RunCard';
 import { Empty, ErrorState, Loading, NotFound } from '../../components/States';
+import { staleLegend, StalePanel } from '../../components/Staleness';
 import { TimeControl } from '../../components/TimeControl';
+import { Legend } from '../../graph/Legend';
 import { boundGraph, describeBounds, expandStep, searchNodes } from '../../graph/bound';
 import { LineageView } from '../../graph/LineageView';
 import type { LineageGraph, LineageNode } from '../../graph/model';
@@ -99,6 +101,9 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, asOf, time, dark 
   const [pathEnds, setPathEnds] = useState<[string, string] | null>(null);
   const [query, setQuery] = useState('');
   const [matchIndex, setMatchIndex] = useState(0);
+  const [showStale, setShowStale] = useState(false);
+  const staleness = full.staleness ?? null;
+  const legend = useMemo(() => staleLegend(staleness), [staleness]);
 
   const graph = useMemo(
     () => boundGraph(full, { collapsed, fanOutCap, openGroups }),
@@ -189,6 +194,19 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, asOf, time, dark 
               Clear path
             </button>
           )}
+          {staleness && (
+            <button
+              type="button"
+              aria-pressed={showStale}
+              className={staleness.fresh ? undefined : 'stale-button'}
+              onClick={() => {
+                setShowStale((v) => !v);
+                setSelected(null);
+              }}
+            >
+              {staleness.fresh ? 'Fresh' : `What is stale (${staleness.plan.length} to re-run)`}
+            </button>
+          )}
           {mode === 'trace' && <CompareWith outputId={id} asOf={asOf} />}
         </div>
       </div>
@@ -198,6 +216,7 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, asOf, time, dark 
           {full.note}
         </div>
       )}
+      {legend.length > 0 && <Legend title="Why runs are stale" items={legend} />}
       <div className={partial ? 'graph-notice partial' : 'graph-notice'} data-testid="graph-notice">
         {describeBounds({
           truncated: full.truncated,
@@ -230,6 +249,7 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, asOf, time, dark 
       </div>
       <div className="graph-area">
         <LineageView graph={graph} lit={lit} litEdges={litEdges} focus={focus} onNodeClick={onNodeClick} dark={dark} />
+        {showStale && staleness && !selectedNode && <StalePanel report={staleness} onClose={() => setShowStale(false)} />}
         {selectedNode && (
           <NodePanel
             key={selectedNode.id}

@@ -1,7 +1,9 @@
-import { fetchReview } from '../../api/operations';
+import { fetchReview, fetchRunStaleness } from '../../api/operations';
+import type { CulpritRow, Review } from '../../api/types';
 import { useLoad } from '../../api/hooks';
 import { FlagToggle } from '../../components/RunCard';
 import { Empty, ErrorState, Loading } from '../../components/States';
+import { StaleCell } from '../../components/Staleness';
 import { TimeControl } from '../../components/TimeControl';
 import { href, navigate } from '../../navigation';
 import type { Rank } from '../../routes';
@@ -60,49 +62,71 @@ export function ReviewPage({ rank, asOf }: { rank: Rank; asOf?: string }) {
             ))}
           </ul>
           <h2>Runs most likely behind them</h2>
-          <table className="runs" data-testid="culprit-table">
-            <thead>
-              <tr>
-                <th>Run</th>
-                <th>Component</th>
-                <th title="flagged outputs downstream">ef</th>
-                <th title="unflagged outputs downstream">ep</th>
-                <th>Coverage</th>
-                <th>Ochiai</th>
-                <th>Why</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {result.data.culprits.map((c) => (
-                <tr key={c.run.id} data-testid="culprit-row">
-                  <td>
-                    <a href={href({ view: 'run', runId: c.run.id })}>{c.run.id}</a>
-                  </td>
-                  <td>
-                    {c.run.componentName}
-                    {c.run.stale.length > 0 && (
-                      <span className="stale-mark" title={c.run.stale.join('\n')}>
-                        ⚠ stale
-                      </span>
-                    )}
-                  </td>
-                  <td>{c.ef}</td>
-                  <td>{c.ep}</td>
-                  <td>{(100 * c.coverage).toFixed(0)}%</td>
-                  <td>{c.ochiai.toFixed(3)}</td>
-                  <td className="muted">{why(c.ef, c.ep, result.data.flagged.length)}</td>
-                  <td>
-                    <a className="button small" href={href({ view: 'impact', id: String(c.run.id), depth: null, ...moment })}>
-                      Impact
-                    </a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <CulpritTable review={result.data} asOf={asOf} />
         </>
       )}
     </div>
+  );
+}
+
+/** Suspects get their staleness this many at a time: one request of aliased fields. */
+const STALENESS_ROWS = 20;
+
+function CulpritTable({ review, asOf }: { review: Review; asOf: string | undefined }) {
+  const moment = asOf ? { asOf } : {};
+  const ids = review.culprits.slice(0, STALENESS_ROWS).map((c) => c.run.id);
+  const [stale] = useLoad(`${ids.join(',')}/${asOf ?? 'now'}`, () => fetchRunStaleness(ids, asOf));
+  const row = (c: CulpritRow) => (
+    <tr key={c.run.id} data-testid="culprit-row">
+      <td>
+        <a href={href({ view: 'run', runId: c.run.id })}>{c.run.id}</a>
+      </td>
+      <td>{c.run.componentName}</td>
+      <td>{c.ef}</td>
+      <td>{c.ep}</td>
+      <td>{(100 * c.coverage).toFixed(0)}%</td>
+      <td>{c.ochiai.toFixed(3)}</td>
+      <td className="muted">{why(c.ef, c.ep, review.flagged.length)}</td>
+      <td data-testid="suspect-staleness">
+        {ids.includes(c.run.id) ? (
+          stale.state === 'error' ? (
+            <span className="muted" title={stale.error.message}>
+              unavailable
+            </span>
+          ) : (
+            <StaleCell
+              report={stale.state === 'ok' ? stale.data.get(c.run.id) : undefined}
+              runId={c.run.id}
+              loading={stale.state === 'loading'}
+            />
+          )
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </td>
+      <td>
+        <a className="button small" href={href({ view: 'impact', id: String(c.run.id), depth: null, ...moment })}>
+          Impact
+        </a>
+      </td>
+    </tr>
+  );
+  return (
+    <table className="runs" data-testid="culprit-table">
+      <thead>
+        <tr>
+          <th>Run</th>
+          <th>Component</th>
+          <th title="flagged outputs downstream">ef</th>
+          <th title="unflagged outputs downstream">ep</th>
+          <th>Coverage</th>
+          <th>Ochiai</th>
+          <th>Why</th>
+          <th title="computed now (or as of the chosen moment): DATA, AGE, CODE, UPSTREAM">Staleness</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>{review.culprits.map(row)}</tbody>
+    </table>
   );
 }
