@@ -7,6 +7,7 @@ from typing import Any, LiteralString
 
 import pytest
 
+import mltrace_graph as mltrace
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.errors import InvalidInputError, NotFoundError
 from mltrace_graph.service import staleness
@@ -323,3 +324,16 @@ def test_staleness_is_one_round_trip_that_scans_no_label(db: Database) -> None:
             stack.extend(node.get("children", []))
         assert not operators & {"NodeByLabelScan", "AllNodesScan"}, operators
         assert "VarLengthExpand(Pruning,BFS,All)" in operators, operators
+
+
+def test_the_python_api_answers_staleness_and_the_plan(db: Database) -> None:
+    retrained(db)
+    report = mltrace.get_staleness("preds-1")
+    assert plan_of(report) == [(1, "infer", 3)]
+    assert reasons_of(mltrace.get_staleness(run_id="3")) == reasons_of(report)
+    assert [(s.order, s.component, s.run_id) for s in mltrace.get_rerun_plan("preds-1")] == [
+        (1, "infer", 3)
+    ]
+    assert mltrace.get_rerun_plan("preds-1", as_of=T0 + timedelta(minutes=25)) == []
+    with pytest.raises(NotFoundError):
+        mltrace.get_staleness("nope.csv")
