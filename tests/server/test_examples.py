@@ -47,4 +47,10 @@ def test_example_operation_runs_without_errors(
     (result,) = body["data"].values() if len(body["data"]) == 1 else (body["data"],)
     assert result, f"{path.name} returned nothing"
     if isinstance(result, dict) and "__typename" in result:
-        assert result["__typename"] in ("TraceGraph", "LoggedRuns", "FlagSuccess", "CypherRows")
+        assert result["__typename"] in (
+            "TraceGraph",
+            "LoggedRuns",
+            "FlagSuccess",
+            "CypherRows",
+            "StalenessReport",
+        )
