@@ -25,6 +25,7 @@ def test_tiny_benchmark_measures_every_area_and_writes_its_report(
         "impact",
         "history",
         "search",
+        "staleness",
         "server",
         "metrics",
         "memory",
@@ -50,6 +51,11 @@ def test_tiny_benchmark_measures_every_area_and_writes_its_report(
         "ochiai, 5 flagged outputs",
         "coverage, 10 flagged outputs",
         "ochiai, 10 flagged outputs",
+    ]
+    stale_rows = [row.what for row in result.results if row.area == "staleness"]
+    assert stale_rows == [
+        "staleness + plan of a depth-30 output",
+        "staleness of a depth-10 output with 300 runs in the database",
     ]
     runs = db.read("MATCH (r:ComponentRun) RETURN count(r) AS n")[0]["n"]
     assert runs >= suite.SCALES["tiny"].sizes[0]

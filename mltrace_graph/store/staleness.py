@@ -121,7 +121,8 @@ WITH CASE WHEN """
 # later run of its component with other code and the producer as of $as_of of each input,
 # then one projection of every run named. Code counts as other only where both runs
 # recorded it (a git hash or a code snapshot), so a run logged outside git is not "new code"
-# (a comparison with null is null, so CASE falls through). CASE rather than OR: the planner
+# (a comparison with null is null, so CASE falls through), and a run that recorded neither
+# is not looked up at all. CASE rather than OR: the planner
 # splits an OR into a union of seeks that must be sorted whole, where one seek read
 # backwards stops at the first match (PartialTop).
 _TAIL: LiteralString = (
@@ -151,6 +152,7 @@ CALL (trace) {
 CALL (trace) {
   UNWIND trace AS r
   CALL (r) {
+    WITH r WHERE r.git_hash IS NOT NULL OR r.code_snapshot IS NOT NULL
     MATCH (n:ComponentRun)
     USING INDEX n:ComponentRun(component_name, start_timestamp)
     WHERE n.component_name = r.component_name AND n.start_timestamp > r.start_timestamp
