@@ -21,7 +21,18 @@ from mltrace_graph.client.session import default_client
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import IOPointer
 from mltrace_graph.errors import NotFoundError
-from mltrace_graph.service import components, diff, flags, lineage, pointers, review, runs, search
+from mltrace_graph.service import (
+    components,
+    diff,
+    flags,
+    lineage,
+    pointers,
+    review,
+    runs,
+    search,
+    staleness,
+)
+from mltrace_graph.service.staleness import PlanStep, StalenessReport
 from mltrace_graph.store.connection import Database
 from mltrace_graph.store.flags import FlagEvent
 from mltrace_graph.store.history import ComponentInfo
@@ -108,6 +119,32 @@ def flag_impact(
 ) -> list[str]:
     """Flags every output downstream of a run or output in one call; returns their names."""
     return lineage.flag_impact(_db(), run_id=run_id, output_id=output_id, max_depth=max_depth)
+
+
+# --- staleness at query time --------------------------------------------------------------
+
+
+def get_staleness(
+    output_id: str | None = None,
+    run_id: int | str | None = None,
+    as_of: datetime | str | None = None,
+) -> StalenessReport:
+    """Why the runs behind an output (or a run) are stale, with the re-run plan.
+
+    Computed when asked, transitively: DATA, AGE, CODE and UPSTREAM reasons, each naming
+    the run that causes it (docs/diagnosis.md). The log-time ``stale`` list of each run
+    stays as mltrace wrote it. Give exactly one of ``output_id`` and ``run_id``;
+    ``as_of`` looks at the graph as it stood then. ``report.to_dict()`` is JSON-ready.
+
+    Raises:
+        NotFoundError: no output or run by that name or id (``exc.ids`` names it).
+    """
+    return staleness.staleness(_db(), output_id, as_of, run_id=run_id)
+
+
+def get_rerun_plan(output_id: str, as_of: datetime | str | None = None) -> list[PlanStep]:
+    """The runs to redo, upstream first, to make an output fresh; ``[]`` when it is."""
+    return staleness.plan(_db(), output_id, as_of)
 
 
 # --- history and metadata ------------------------------------------------------------------

@@ -27,6 +27,7 @@ def test_tiny_benchmark_measures_every_area_and_writes_its_report(
         "history",
         "search",
         "diff",
+        "staleness",
         "server",
         "metrics",
         "memory",
@@ -59,6 +60,12 @@ def test_tiny_benchmark_measures_every_area_and_writes_its_report(
         ("review as of a time", "<= 1.5x"),
     ]
     assert all(row.value is not None and row.value > 0 for row in as_of)
+
+    stale_rows = [row.what for row in result.results if row.area == "staleness"]
+    assert stale_rows == [
+        "staleness + plan of a depth-30 output",
+        "staleness of a depth-10 output with 300 runs in the database",
+    ]
     runs = db.read("MATCH (r:ComponentRun) RETURN count(r) AS n")[0]["n"]
     assert runs >= suite.SCALES["tiny"].sizes[0]
 

@@ -60,6 +60,7 @@ def _register() -> None:
         lineage,
         neo4j,
         serve,
+        staleness,
         sync,
         token,
     )

@@ -21,6 +21,7 @@ from mltrace_graph.server.auth import authenticate
 from mltrace_graph.server.graphql import diff
 from mltrace_graph.server.graphql.context import Info
 from mltrace_graph.server.graphql.ids import graphql_names, not_found, parse_node_id
+from mltrace_graph.server.graphql.staleness import StalenessResult, resolve_staleness
 from mltrace_graph.server.graphql.types import (
     Component,
     Culprit,
@@ -244,10 +245,20 @@ class Query:
             ],
         )
 
-    @strawberry.field(description="The most recent runs with stale warnings.")
-    def staleness(self, info: Info, limit: int = 50) -> list[Staleness]:
+    @strawberry.field(description="The most recent runs with log-time stale warnings.")
+    def stale_runs(self, info: Info, limit: int = 50) -> list[Staleness]:
         stale = health.stale_runs(info.context.db, limit=max(1, min(limit, MAX_PAGE or limit)))
         return [Staleness(run=Run.from_entity(r), warnings=list(r.stale)) for r in stale]
+
+    @strawberry.field(
+        description=(
+            "Staleness computed now (or as of `asOf`) for an output or run and its upstream "
+            "trace: DATA, AGE, CODE and UPSTREAM reasons, each naming its cause, and the "
+            "re-run plan. `id` is 'run:<id>', 'io:<name>', or a plain output name."
+        )
+    )
+    def staleness(self, info: Info, id: str, as_of: datetime | None = None) -> StalenessResult:
+        return resolve_staleness(info.context.db, id, as_of)
 
     @strawberry.field(
         description=(
