@@ -355,6 +355,51 @@ export const TESTS = [
     },
   },
   {
+    name: 'staleness: a prediction of the old model is marked by cause, the panel shows the re-run plan, review shows it per suspect',
+    slug: 'stale',
+    async run({ page, baseUrl, demo, stack, shot }) {
+      const a = demo.flagged[0];
+      const expected = (
+        await stack.graphql(
+          `query($id: String!) { staleness(id: $id) { ... on StalenessReport {
+             fresh runs { run { id } reasons { kind } } plan { order component run { id } } } } }`,
+          { id: `io:${a}` },
+        )
+      ).staleness;
+      assert.equal(expected.fresh, false, 'the demo retrained after this prediction');
+      await open(page, baseUrl, `#/trace/${encodeURIComponent(a)}`);
+      await graphNodes(page);
+      // Every drawn run shows exactly the kinds the server gives it.
+      const order = ['DATA', 'AGE', 'CODE', 'UPSTREAM'];
+      let marked = 0;
+      for (const run of expected.runs) {
+        const node = page.locator(`.gnode[data-node-id="run:${run.run.id}"]`);
+        if (!(await node.count())) continue;
+        const kinds = await node.getByTestId('stale-kind').allInnerTexts();
+        assert.deepEqual(kinds, order.filter((k) => run.reasons.some((r) => r.kind === k)), `run ${run.run.id}`);
+        marked += kinds.length ? 1 : 0;
+      }
+      assert.ok(marked > 0, 'some drawn run is stale');
+      assert.match(await page.getByTestId('legend').innerText(), /DATA|UPSTREAM|CODE|AGE/);
+      await page.getByRole('button', { name: /What is stale/ }).click();
+      const panel = page.getByTestId('stale-panel');
+      await panel.waitFor();
+      const steps = await page.getByTestId('plan-step').allInnerTexts();
+      assert.equal(steps.length, expected.plan.length);
+      expected.plan.forEach((step, i) => assert.ok(steps[i].startsWith(step.component), `${steps[i]} vs ${step.component}`));
+      assert.ok((await page.getByTestId('stale-reason').count()) > 0);
+      await shot('panel');
+      // The review: staleness beside each suspect.
+      await open(page, baseUrl, '#/review');
+      await page.getByTestId('culprit-row').first().waitFor();
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid=suspect-staleness]')].every((c) => c.textContent !== '…'),
+      );
+      assert.ok((await page.getByTestId('suspect-stale').count()) > 0, 'a suspect is stale');
+      await shot('review');
+    },
+  },
+  {
     name: 'impact of a train run reaches the predictions it fed',
     slug: 'impact',
     async run({ page, baseUrl, demo, shot }) {
