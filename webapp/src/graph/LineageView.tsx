@@ -139,7 +139,9 @@ function Graph({ graph, lit, litEdges, focus, onNodeClick, dark }: Props) {
     >
       <Background gap={24} />
       <Controls showInteractive={false} position="top-left" />
-      <MiniMap pannable zoomable nodeColor={minimapColour} ariaLabel="Minimap" position="bottom-left" />
+      {/* Bottom right: with bands filled in reading order the last band is the shortest, so
+          that corner is the emptiest one of a first view. */}
+      <MiniMap pannable zoomable nodeColor={minimapColour} ariaLabel="Minimap" position="bottom-right" />
     </ReactFlow>
   );
 }
