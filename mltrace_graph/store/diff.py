@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, LiteralString
+from typing import LiteralString
 
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.errors import NotFoundError
@@ -26,8 +26,10 @@ __all__ = ["DiffSide", "UpstreamRun", "run_pair", "upstream_pair"]
 
 _BOUND = "$$DEPTH$$"
 
-# One row per side whose output exists; ``runs`` is empty when nothing produced the
-# output (a raw input) or nothing had by ``$as_of``.
+# One row. ``sides`` has an entry per side whose output exists, with the (id, depth) of
+# each upstream run: empty when nothing produced the output (a raw input) or nothing had
+# by ``$as_of``. ``records`` projects every reached run once, however many sides reach
+# it: two outputs of one day's pipeline share most of their upstream runs.
 UPSTREAM_PAIR = (
     """
 UNWIND $sides AS side
@@ -42,12 +44,20 @@ CALL (out) {
     + """ LIMIT 1
   MATCH p = (r0)-[:DEPENDS_ON*0..$$DEPTH$$]->(r:ComponentRun)
   WITH r, min(length(p)) AS depth
-  MATCH (r)-[:RUN_OF]->(c:Component)
-  RETURN collect({depth: depth, record: """
-    + RUN_PROJECTION
-    + """}) AS runs
+  RETURN collect({run: r, depth: depth}) AS reached
 }
-RETURN side.key AS key, runs
+WITH collect({key: side.key, reached: reached}) AS found
+CALL (found) {
+  UNWIND found AS f
+  UNWIND f.reached AS x
+  WITH DISTINCT x.run AS r
+  MATCH (r)-[:RUN_OF]->(c:Component)
+  RETURN collect("""
+    + RUN_PROJECTION
+    + """) AS records
+}
+RETURN [f IN found | {key: f.key, depths: [x IN f.reached | [x.run.id, x.depth]]}] AS sides,
+       records
 """
 )
 
@@ -102,27 +112,20 @@ def upstream_pair(
     sides = [{"key": "a", "output": output_a}]
     if output_b != output_a:
         sides.append({"key": "b", "output": output_b})
-    rows = db.read(_bounded(bound), sides=sides, as_of=as_of)
-    by_key = {row["key"]: row["runs"] for row in rows}
+    [row] = db.read(_bounded(bound), sides=sides, as_of=as_of)
+    by_key = {side["key"]: side["depths"] for side in row["sides"]}
     missing = [s["output"] for s in sides if s["key"] not in by_key]
     if missing:
         raise NotFoundError("output", missing)
-    decoded: dict[int, ComponentRun] = {}
+    decoded = {int(record["run"]["id"]): run_from_record(record) for record in row["records"]}
     a = DiffSide(output_a, _runs(by_key["a"], decoded))
     b = a if output_b == output_a else DiffSide(output_b, _runs(by_key["b"], decoded))
     return a, b
 
 
-def _runs(items: list[dict[str, Any]], decoded: dict[int, ComponentRun]) -> list[UpstreamRun]:
-    """Decodes a side's runs; a run on both sides (the usual case) is decoded once."""
-    runs = []
-    for item in items:
-        record = item["record"]
-        run_id = int(record["run"]["id"])
-        run = decoded.get(run_id)
-        if run is None:
-            run = decoded[run_id] = run_from_record(record)
-        runs.append(UpstreamRun(int(item["depth"]), run))
+def _runs(depths: list[list[int]], decoded: dict[int, ComponentRun]) -> list[UpstreamRun]:
+    """A side's runs by depth, then id, from its ``[id, depth]`` pairs."""
+    runs = [UpstreamRun(int(depth), decoded[int(run_id)]) for run_id, depth in depths]
     runs.sort(key=lambda u: (u.depth, u.run.id or 0))
     return runs
 

@@ -78,6 +78,8 @@ def test_runs_shared_by_both_traces_are_the_same_and_not_divergences(db: Databas
         ("clean", True),
         ("ingest", True),
     ]
+    # A run on both sides is read and decoded once.
+    assert all(p.a is p.b for p in diff.pairs if p.same)
     assert diff.first_divergences == (
         Divergence("infer", 5, 6, "infer: outputs pred-d1 -> pred-d1b"),
     )
@@ -205,3 +207,21 @@ def test_diff_runs_of_an_unknown_run_is_not_found(db: Database) -> None:
     with pytest.raises(NotFoundError) as caught:
         diff_runs(db, 3, 99)
     assert caught.value.ids == ("99",)
+
+
+def test_as_of_before_the_first_run_is_an_empty_diff_that_says_so(db: Database) -> None:
+    log(db, *day_pipeline(0), *day_pipeline(1))
+    before = (T0 - timedelta(days=1)).isoformat()
+    diff = diff_traces(db, "pred-d1", "pred-d2", as_of=before)
+    assert (diff.pairs, diff.only_in_a, diff.only_in_b) == ((), (), ())
+    assert not diff.identical
+    assert diff.summary == (
+        "0 of 0 aligned run(s) differ, 0 only in a, 0 only in b; no run had produced "
+        "pred-d1, pred-d2 by 2025-12-31T00:00:00+00:00"
+    )
+    with_itself = diff_traces(db, "pred-d1", "pred-d1", as_of=before)
+    assert with_itself.identical
+    assert with_itself.summary == (
+        "identical: the same 0 upstream run(s); no run had produced pred-d1 by "
+        "2025-12-31T00:00:00+00:00"
+    )
