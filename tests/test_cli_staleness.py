@@ -121,3 +121,13 @@ def test_a_malformed_run_or_as_of_is_refused(pipeline: Database) -> None:
     bad = cli("stale", "preds-1", "--as-of", "yesterday")
     assert bad.exit_code == 1
     assert "as_of must be a datetime" in bad.output
+
+
+def test_a_terminal_gets_the_verdict_and_kinds_in_colour(pipeline: Database) -> None:
+    coloured = CliRunner().invoke(main, ["stale", "preds-1"], color=True).output
+    assert "\x1b[31m\x1b[1mstale\x1b[0m" in coloured  # red, bold
+    assert "\x1b[36m\x1b[1mCODE\x1b[0m: featuregen" in coloured  # cyan, bold
+    fresh = CliRunner().invoke(main, ["plan", "feats-2"], color=True).output
+    assert "\x1b[32m\x1b[1mfresh\x1b[0m" in fresh  # green, bold
+    # Piped (no terminal), the same report is plain text.
+    assert "\x1b[" not in cli("stale", "preds-1").output

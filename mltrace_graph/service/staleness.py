@@ -258,18 +258,20 @@ def _own_reasons(facts: RunFacts, trace: TraceFacts, as_of: datetime | None) -> 
                     f"{_when(newer.end_timestamp)}) than run {facts.id} used (run {dep_id})",
                 )
     if facts.dependencies_from_inputs:
+        produced = {dep_id: {p.name for p in runs[dep_id].outputs} for dep_id in run.dependency_ids}
         for pointer in facts.inputs:
             current_id = pointer.current_id
-            if current_id is None or current_id in pointer.used_ids or current_id == facts.id:
+            used = [d for d, names in produced.items() if pointer.name in names]
+            if current_id is None or current_id in used or current_id == facts.id:
                 continue
             current = runs[current_id]
             end = current.end_timestamp
             if end is None or (as_of is not None and end > as_of) or end <= start:
                 continue
             what = (
-                f"raw input {pointer.name} was produced"
-                if not pointer.used_ids
-                else (f"{pointer.name} was produced again")
+                f"{pointer.name} was produced again"
+                if used
+                else f"raw input {pointer.name} was produced"
             )
             add(
                 "DATA",

@@ -40,10 +40,13 @@ __all__ = ["PointerFacts", "RunFacts", "TraceFacts", "trace_facts"]
 
 @dataclass(frozen=True)
 class PointerFacts:
-    """A pointer a run consumed: who produced what it read, and who produces it now."""
+    """A pointer a run consumed and its producer as of ``$as_of`` (None: nothing had).
+
+    Which dependency the run read it from is in ``runs``: the run's dependencies are in
+    the trace, with their outputs.
+    """
 
     name: str
-    used_ids: tuple[int, ...]
     current_id: int | None
 
 
@@ -177,9 +180,7 @@ CALL (trace) {
       LIMIT 1
       RETURN collect(q) AS current
     }
-    RETURN collect({name: p.name, current: current[0].id,
-                    used: [(r)-[:DEPENDS_ON]->(u:ComponentRun)-[:PRODUCED]->(p) | u.id]})
-           AS inputs,
+    RETURN collect({name: p.name, current: current[0].id}) AS inputs,
            collect(current[0]) AS producers
   }
   RETURN collect({id: r.id,
@@ -216,7 +217,6 @@ def _run_facts(data: dict[str, Any]) -> RunFacts:
         inputs=tuple(
             PointerFacts(
                 name=str(p["name"]),
-                used_ids=tuple(sorted(int(i) for i in p["used"])),
                 current_id=None if p.get("current") is None else int(p["current"]),
             )
             for p in sorted(data["inputs"], key=lambda p: str(p["name"]))
