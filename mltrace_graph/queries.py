@@ -21,8 +21,20 @@ from mltrace_graph.client.session import default_client
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import IOPointer
 from mltrace_graph.errors import NotFoundError
-from mltrace_graph.service import components, diff, lineage, pointers, review, runs, search
+from mltrace_graph.service import (
+    components,
+    diff,
+    flags,
+    lineage,
+    pointers,
+    review,
+    runs,
+    search,
+    staleness,
+)
+from mltrace_graph.service.staleness import PlanStep, StalenessReport
 from mltrace_graph.store.connection import Database
+from mltrace_graph.store.flags import FlagEvent
 from mltrace_graph.store.history import ComponentInfo
 from mltrace_graph.store.lineage import DEFAULT_MAX_NODES, TraceGraph
 from mltrace_graph.store.review import Review
@@ -39,24 +51,35 @@ def _db() -> Database:
 # --- lineage -------------------------------------------------------------------------------
 
 
-def backtrace(output_pointer: str, max_depth: int | None = None) -> list[tuple[int, ComponentRun]]:
+def backtrace(
+    output_pointer: str, max_depth: int | None = None, *, as_of: datetime | str | None = None
+) -> list[tuple[int, ComponentRun]]:
     """The runs behind an output as ``[(level, ComponentRun), ...]``, each run once.
 
     Level 0 is the latest run that produced ``output_pointer`` (mltrace's name for the
     argument); level n is n dependency hops upstream of it. Ordered by level, then by run
-    id descending.
+    id descending. ``as_of`` (a datetime or ISO string; naive means UTC) gives the
+    backtrace as it stood then: level 0 is the producer of then.
 
     Raises:
         NotFoundError: no output is named ``output_pointer`` (``exc.ids`` names it).
     """
-    return lineage.backtrace(_db(), output_pointer, max_depth=max_depth)
+    return lineage.backtrace(_db(), output_pointer, max_depth=max_depth, as_of=as_of)
 
 
 def trace_graph(
-    output_id: str, max_depth: int | None = None, max_nodes: int = DEFAULT_MAX_NODES
+    output_id: str,
+    max_depth: int | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    *,
+    as_of: datetime | str | None = None,
 ) -> TraceGraph:
-    """The upstream lineage of an output as a flat graph of runs and pointers."""
-    return lineage.trace(_db(), output_id, max_depth=max_depth, max_nodes=max_nodes)
+    """The upstream lineage of an output as a flat graph of runs and pointers.
+
+    ``as_of``: the graph as it stood then; ``graph.note`` says why when it is empty
+    because of that moment.
+    """
+    return lineage.trace(_db(), output_id, max_depth=max_depth, max_nodes=max_nodes, as_of=as_of)
 
 
 def web_trace(output_id: str, max_depth: int | None = None) -> list[dict[str, Any]]:
@@ -74,10 +97,20 @@ def impact(
     output_id: str | None = None,
     max_depth: int | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
+    *,
+    as_of: datetime | str | None = None,
 ) -> TraceGraph:
-    """Everything downstream of a run or an output: the runs it fed and what they produced."""
+    """Everything downstream of a run or an output: the runs it fed and what they produced.
+
+    ``as_of``: only the runs started by then.
+    """
     return lineage.impact(
-        _db(), run_id=run_id, output_id=output_id, max_depth=max_depth, max_nodes=max_nodes
+        _db(),
+        run_id=run_id,
+        output_id=output_id,
+        max_depth=max_depth,
+        max_nodes=max_nodes,
+        as_of=as_of,
     )
 
 
@@ -88,6 +121,32 @@ def flag_impact(
     return lineage.flag_impact(_db(), run_id=run_id, output_id=output_id, max_depth=max_depth)
 
 
+# --- staleness at query time --------------------------------------------------------------
+
+
+def get_staleness(
+    output_id: str | None = None,
+    run_id: int | str | None = None,
+    as_of: datetime | str | None = None,
+) -> StalenessReport:
+    """Why the runs behind an output (or a run) are stale, with the re-run plan.
+
+    Computed when asked, transitively: DATA, AGE, CODE and UPSTREAM reasons, each naming
+    the run that causes it (docs/diagnosis.md). The log-time ``stale`` list of each run
+    stays as mltrace wrote it. Give exactly one of ``output_id`` and ``run_id``;
+    ``as_of`` looks at the graph as it stood then. ``report.to_dict()`` is JSON-ready.
+
+    Raises:
+        NotFoundError: no output or run by that name or id (``exc.ids`` names it).
+    """
+    return staleness.staleness(_db(), output_id, as_of, run_id=run_id)
+
+
+def get_rerun_plan(output_id: str, as_of: datetime | str | None = None) -> list[PlanStep]:
+    """The runs to redo, upstream first, to make an output fresh; ``[]`` when it is."""
+    return staleness.plan(_db(), output_id, as_of)
+
+
 # --- history and metadata ------------------------------------------------------------------
 
 
@@ -96,29 +155,38 @@ def get_history(
     limit: int | None = 10,
     date_lower: datetime | str | None = None,
     date_upper: datetime | str | None = None,
+    *,
+    as_of: datetime | str | None = None,
 ) -> list[ComponentRun]:
     """The newest runs of a component (newest first) started between the bounds.
 
     ``limit=None`` returns every run in the window. A component with no runs, or a name
-    nothing was logged under, has an empty history, as in mltrace.
+    nothing was logged under, has an empty history, as in mltrace. ``as_of``: only the
+    runs started by then.
     """
     try:
-        return runs.component_history(_db(), component_name, limit, date_lower, date_upper)
+        return runs.component_history(
+            _db(), component_name, limit, date_lower, date_upper, as_of=as_of
+        )
     except NotFoundError:
         return []
 
 
-def get_recent_run_ids(limit: int | None = 5, last_run_id: int | None = None) -> list[int]:
+def get_recent_run_ids(
+    limit: int | None = 5, last_run_id: int | None = None, *, as_of: datetime | str | None = None
+) -> list[int]:
     """Ids of the most recently started runs; pass the last id seen to get the next page.
 
-    ``limit=None`` returns them all.
+    ``limit=None`` returns them all; ``as_of``: only the runs started by then.
     """
-    return runs.recent_run_ids(_db(), limit=limit, last_run_id=last_run_id)
+    return runs.recent_run_ids(_db(), limit=limit, last_run_id=last_run_id, as_of=as_of)
 
 
-def get_recent_runs(limit: int | None = 20, last_run_id: int | None = None) -> list[ComponentRun]:
+def get_recent_runs(
+    limit: int | None = 20, last_run_id: int | None = None, *, as_of: datetime | str | None = None
+) -> list[ComponentRun]:
     """The most recently started runs, paged like ``get_recent_run_ids``."""
-    return runs.recent_runs(_db(), limit=limit, last_run_id=last_run_id)
+    return runs.recent_runs(_db(), limit=limit, last_run_id=last_run_id, as_of=as_of)
 
 
 def get_component_run_information(component_run_id: int | str) -> ComponentRun:
@@ -191,20 +259,41 @@ def unflag_all() -> int:
 
 
 def review_flagged_outputs(
-    rank: str = "coverage", limit: int | None = None
+    rank: str = "coverage", limit: int | None = None, *, as_of: datetime | str | None = None
 ) -> tuple[list[str], list[tuple[ComponentRun, int]]]:
     """mltrace's review: ``(flagged_ids, [(ComponentRun, count), ...])``.
 
     Sorted by count descending, ties by run id descending (``rank="coverage"``), or by the
     Ochiai score (``rank="ochiai"``). ``review_culprits`` returns the numbers behind it.
+    ``as_of``: the review as it would have been then, with the flags of then.
     """
-    result = review.review(_db(), rank=rank, limit=limit)
+    result = review.review(_db(), rank=rank, limit=limit, as_of=as_of)
     return result.flagged, [(c.run, c.ef) for c in result.culprits]
 
 
-def review_culprits(rank: str = "coverage", limit: int | None = None) -> Review:
-    """The review with ef, ep, coverage and Ochiai score for each run."""
-    return review.review(_db(), rank=rank, limit=limit)
+def review_culprits(
+    rank: str = "coverage", limit: int | None = None, *, as_of: datetime | str | None = None
+) -> Review:
+    """The review with ef, ep, coverage and Ochiai score for each run (and a ``note``)."""
+    return review.review(_db(), rank=rank, limit=limit, as_of=as_of)
+
+
+def get_flag_history(output_id: str) -> list[FlagEvent]:
+    """Who flagged or unflagged an output and when, newest first (``FlagEvent`` each).
+
+    Raises:
+        NotFoundError: no output is named ``output_id``.
+    """
+    return flags.flag_history(_db(), output_id)
+
+
+def get_run_flag_history(component_run_id: int | str) -> list[FlagEvent]:
+    """The flag events of every output of a run, newest first.
+
+    Raises:
+        NotFoundError: no run has this id.
+    """
+    return flags.run_flag_history(_db(), component_run_id)
 
 
 # --- search --------------------------------------------------------------------------------

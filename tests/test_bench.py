@@ -22,10 +22,12 @@ def test_tiny_benchmark_measures_every_area_and_writes_its_report(
         "logging",
         "backtrace",
         "review",
+        "as of",
         "impact",
         "history",
         "search",
         "diff",
+        "staleness",
         "server",
         "metrics",
         "memory",
@@ -51,6 +53,18 @@ def test_tiny_benchmark_measures_every_area_and_writes_its_report(
         "ochiai, 5 flagged outputs",
         "coverage, 10 flagged outputs",
         "ochiai, 10 flagged outputs",
+    ]
+    as_of = [row for row in result.results if row.area == "as of"]
+    assert [(row.what.split(" (")[0].split(",")[0], row.target) for row in as_of] == [
+        ("trace as of a time", "<= 1.5x"),
+        ("review as of a time", "<= 1.5x"),
+    ]
+    assert all(row.value is not None and row.value > 0 for row in as_of)
+
+    stale_rows = [row.what for row in result.results if row.area == "staleness"]
+    assert stale_rows == [
+        "staleness + plan of a depth-30 output",
+        "staleness of a depth-10 output with 300 runs in the database",
     ]
     runs = db.read("MATCH (r:ComponentRun) RETURN count(r) AS n")[0]["n"]
     assert runs >= suite.SCALES["tiny"].sizes[0]

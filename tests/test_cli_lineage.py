@@ -21,6 +21,7 @@ COMMANDS = [
     "flag",
     "unflag",
     "review",
+    "flag-history",
     "components",
     "tags",
     "search",

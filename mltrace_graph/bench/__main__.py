@@ -16,8 +16,8 @@ from pathlib import Path
 
 import mltrace_graph as mt
 from mltrace_graph import config, launcher
+from mltrace_graph.bench import as_of_rows, suite
 from mltrace_graph.bench import report as reporting
-from mltrace_graph.bench import suite
 from mltrace_graph.client.session import default_client
 from mltrace_graph.store import migrations
 from mltrace_graph.store.connection import Database, close_drivers
@@ -42,6 +42,7 @@ def run(
     production = suite.measure_at_sizes(report, scale, db, outputs[min(outputs)], echo)
     echo("review ...")
     suite.measure_review(report, scale, db, production)
+    as_of_rows.measure_as_of(report, scale, db, production)
     echo("impact, history, search ...")
     suite.measure_reads(report, scale)
     echo("server ...")

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import mltrace_graph as mt
-from mltrace_graph.bench import workloads
+from mltrace_graph.bench import staleness_rows, workloads
 from mltrace_graph.bench.timing import Sample, peak_rss_mb, repeat, rss_mb
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.errors import MltraceGraphError
@@ -314,6 +314,7 @@ def measure_at_sizes(
                 size=size,
             )
         )
+        staleness_rows.measure_at_size(report, scale, probe, size)
     if len(loaded_at_sizes) > 1:
         first, last = loaded_at_sizes[0][1], loaded_at_sizes[-1][1]
         ratio = last.p50_ms / first.p50_ms

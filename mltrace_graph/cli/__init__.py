@@ -52,7 +52,18 @@ def main() -> None:
 def _register() -> None:
     """Imports the command modules, which attach their commands to ``main``."""
     import mltrace_graph.cli.diff  # noqa: F401  (diff, diff-runs)
-    from mltrace_graph.cli import browse, db, demo, lineage, neo4j, serve, sync, token  # noqa: F401
+    from mltrace_graph.cli import (  # noqa: F401
+        browse,
+        db,
+        demo,
+        flag_history,
+        lineage,
+        neo4j,
+        serve,
+        staleness,
+        sync,
+        token,
+    )
 
 
 _register()

@@ -7,8 +7,10 @@ from datetime import datetime
 import click
 
 from mltrace_graph.cli import friendly_errors, main, render
+from mltrace_graph.cli.as_of import as_of_option
+from mltrace_graph.cli.flag_history import flag_trail, flag_trail_dict
 from mltrace_graph.errors import InvalidInputError
-from mltrace_graph.service import components, runs, search
+from mltrace_graph.service import components, flags, runs, search
 from mltrace_graph.store import components as component_store
 from mltrace_graph.store.connection import Database
 
@@ -31,17 +33,19 @@ def _print_runs(runs: list, as_json: bool, empty: str) -> None:  # type: ignore[
 @main.command("recent")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--after", type=int, default=None, help="Continue after this run id (paging).")
+@as_of_option
 @json_option
 @friendly_errors
-def recent_command(limit: int, after: int | None, as_json: bool) -> None:
+def recent_command(limit: int, after: int | None, as_of: str | None, as_json: bool) -> None:
     """List the most recently started runs across all components.
 
     \b
     Example:
       mltrace-graph recent --limit 10
       mltrace-graph recent --limit 10 --after 417    # the next page
+      mltrace-graph recent --as-of 2026-01-05T09:00  # the latest runs then
     """
-    found = runs.recent_runs(Database(), limit=limit, last_run_id=after)
+    found = runs.recent_runs(Database(), limit=limit, last_run_id=after, as_of=as_of)
     _print_runs(found, as_json, "No runs yet.")
 
 
@@ -51,6 +55,7 @@ def recent_command(limit: int, after: int | None, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--since", type=DATE, default=None, help="Runs started at or after (UTC).")
 @click.option("--until", type=DATE, default=None, help="Runs started at or before (UTC).")
+@as_of_option
 @json_option
 @friendly_errors
 def history_command(
@@ -59,6 +64,7 @@ def history_command(
     limit: int,
     since: datetime | None,
     until: datetime | None,
+    as_of: str | None,
     as_json: bool,
 ) -> None:
     """List the newest runs of a component (mltrace's `history NAME 15` works too).
@@ -68,7 +74,12 @@ def history_command(
       mltrace-graph history train --limit 15 --since 2026-01-01
     """
     found = runs.component_history(
-        Database(), component_name, limit=count or limit, since=_utc(since), until=_utc(until)
+        Database(),
+        component_name,
+        limit=count or limit,
+        since=_utc(since),
+        until=_utc(until),
+        as_of=as_of,
     )
     _print_runs(found, as_json, f"No runs of {component_name} in that window.")
 
@@ -89,8 +100,15 @@ def inspect_command(run_id: int, code: bool, as_json: bool) -> None:
     Example:
       mltrace-graph inspect 417 --code
     """
-    run = runs.run(Database(), run_id)
-    click.echo(render.to_json(render.run_dict(run)) if as_json else render.run_card(run, code))
+    db = Database()
+    run = runs.run(db, run_id)
+    trail = flags.run_flag_history(db, run_id)
+    if as_json:
+        click.echo(render.to_json(render.run_dict(run) | {"flag_events": flag_trail_dict(trail)}))
+        return
+    click.echo(render.run_card(run, code))
+    if trail:
+        click.echo("Flag events:\n" + flag_trail(trail, with_output=True))
 
 
 @main.command("components")

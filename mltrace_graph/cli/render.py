@@ -116,7 +116,14 @@ def graph_dict(graph: TraceGraph) -> dict[str, Any]:
             for node in graph.nodes
         ],
         "edges": [vars(edge) for edge in graph.edges],
+        "as_of": graph.as_of,
+        "note": graph.note,
     }
+
+
+def as_of_line(as_of: datetime | None) -> str:
+    """A heading line for a read as of a moment; nothing for a read as of now."""
+    return "" if as_of is None else f"As of {as_of.isoformat()}:\n"
 
 
 def _run_label(node: TraceNode) -> str:
@@ -230,6 +237,8 @@ def review_dict(result: Review) -> dict[str, Any]:
     return {
         "flagged": result.flagged,
         "rank": result.rank,
+        "as_of": result.as_of,
+        "note": result.note,
         "runs": [
             {
                 "run_id": c.run.id,

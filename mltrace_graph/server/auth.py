@@ -9,6 +9,7 @@ from flask import g, request
 from mltrace_graph.errors import AuthenticationError
 from mltrace_graph.server.state import state
 from mltrace_graph.store import tokens
+from mltrace_graph.store.flags import ANONYMOUS_ACTOR
 
 Access = Literal["read", "write"]
 
@@ -50,3 +51,13 @@ def authenticate(access: Access) -> None:
     if token is None:
         raise AuthenticationError("the API token is unknown or revoked")
     g.mltrace_token = token
+
+
+def actor() -> str:
+    """Who makes this request's writes, for the flag audit trail (``store.flags``).
+
+    The verified token's name; ``"anonymous"`` when the server asked for no token (call
+    ``authenticate("write")`` first, as every mutation does).
+    """
+    token = getattr(g, "mltrace_token", None)
+    return ANONYMOUS_ACTOR if token is None else str(token.name)

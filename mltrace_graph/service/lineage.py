@@ -11,19 +11,24 @@ from mltrace_graph.service import arguments
 from mltrace_graph.service.arguments import UNBOUNDED, Bounds
 from mltrace_graph.store import lineage
 from mltrace_graph.store.connection import Database
+from mltrace_graph.store.flags import LOCAL_ACTOR
 from mltrace_graph.store.lineage import DEFAULT_MAX_NODES, TraceGraph
 
 
 def backtrace(
-    db: Database, output_id: str, max_depth: int | None = None
+    db: Database, output_id: str, max_depth: int | None = None, as_of: Any = None
 ) -> list[tuple[int, ComponentRun]]:
     """The runs behind an output as ``[(level, run), ...]``, each run once.
+
+    ``as_of`` (a datetime or ISO string, naive = UTC): the backtrace as it stood then.
 
     Raises:
         NotFoundError: no output is named ``output_id``.
     """
     output = arguments.name(output_id, "output_id")
-    return lineage.backtrace(db, output, max_depth=arguments.depth(max_depth))
+    return lineage.backtrace(
+        db, output, max_depth=arguments.depth(max_depth), as_of=arguments.as_of(as_of)
+    )
 
 
 def trace(
@@ -32,8 +37,12 @@ def trace(
     max_depth: int | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     bounds: Bounds = UNBOUNDED,
+    as_of: Any = None,
 ) -> TraceGraph:
     """The upstream lineage of an output as a flat graph of runs and pointers.
+
+    ``as_of``: the graph as it stood then; empty with a ``note`` when nothing had
+    produced the output (or nothing had been logged) by then.
 
     Raises:
         NotFoundError: no output is named ``output_id``.
@@ -43,6 +52,7 @@ def trace(
         arguments.name(output_id, "output_id"),
         max_depth=arguments.depth(max_depth, maximum=bounds.depth),
         max_nodes=arguments.positive_int(max_nodes, "max_nodes", bounds.nodes),
+        as_of=arguments.as_of(as_of),
     )
 
 
@@ -65,8 +75,11 @@ def impact(
     max_depth: int | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     bounds: Bounds = UNBOUNDED,
+    as_of: Any = None,
 ) -> TraceGraph:
     """Everything downstream of a run or an output (give exactly one).
+
+    ``as_of``: only the runs started by then.
 
     Raises:
         NotFoundError: the run or output does not exist.
@@ -78,6 +91,7 @@ def impact(
         output_id=start_output,
         max_depth=arguments.depth(max_depth, maximum=bounds.depth),
         max_nodes=arguments.positive_int(max_nodes, "max_nodes", bounds.nodes),
+        as_of=arguments.as_of(as_of),
     )
 
 
@@ -87,15 +101,20 @@ def flag_impact(
     output_id: str | None = None,
     max_depth: int | None = None,
     bounds: Bounds = UNBOUNDED,
+    actor: str = LOCAL_ACTOR,
 ) -> list[str]:
     """Flags every output downstream of a run or output; returns their names, sorted.
+
+    ``actor`` is recorded on the flag events (the API token's name through the server).
 
     Raises:
         NotFoundError: the run or output does not exist (nothing is flagged).
     """
     start_run, start_output = _target(run_id, output_id)
     depth = arguments.depth(max_depth, maximum=bounds.depth) if max_depth is not None else None
-    return lineage.flag_impact(db, run_id=start_run, output_id=start_output, max_depth=depth)
+    return lineage.flag_impact(
+        db, run_id=start_run, output_id=start_output, max_depth=depth, actor=actor
+    )
 
 
 def web_trace(db: Database, output_id: str, max_depth: int | None = None) -> list[dict[str, Any]]:

@@ -70,8 +70,11 @@ def component_history(
     limit: int | None = 10,
     since: datetime | str | None = None,
     until: datetime | str | None = None,
+    as_of: Any = None,
 ) -> list[ComponentRun]:
     """The newest runs of a component started within the bounds; ``limit=None``: all.
+
+    ``as_of``: only the runs started by then.
 
     Raises:
         NotFoundError: no component has this name.
@@ -82,6 +85,7 @@ def component_history(
         arguments.limit(limit),
         arguments.moment(since, EARLIEST, "since"),
         arguments.moment(until, LATEST, "until"),
+        as_of=arguments.as_of(as_of),
     )
 
 
@@ -93,6 +97,7 @@ def history_page(
     since: datetime | str | None = None,
     until: datetime | str | None = None,
     bounds: Bounds = UNBOUNDED,
+    as_of: Any = None,
 ) -> RunPage:
     """One page of a component's history, continuing after the cursor ``after``.
 
@@ -115,24 +120,27 @@ def history_page(
         arguments.moment(since, EARLIEST, "since"),
         arguments.moment(until, LATEST, "until"),
         after=keyset,
+        as_of=arguments.as_of(as_of),
     )
     return _page(found, size)
 
 
 def recent_runs(
-    db: Database, limit: int | None = 20, last_run_id: int | None = None
+    db: Database, limit: int | None = 20, last_run_id: int | None = None, as_of: Any = None
 ) -> list[ComponentRun]:
     """The most recently started runs, newest first, after ``last_run_id`` if given.
+
+    ``as_of``: only the runs started by then.
 
     Raises:
         NotFoundError: ``last_run_id`` is not a run.
     """
     after = None if last_run_id is None else arguments.run_id(last_run_id, "last_run_id")
-    return history.recent_runs(db, arguments.limit(limit), after)
+    return history.recent_runs(db, arguments.limit(limit), after, as_of=arguments.as_of(as_of))
 
 
 def recent_run_ids(
-    db: Database, limit: int | None = 5, last_run_id: int | None = None
+    db: Database, limit: int | None = 5, last_run_id: int | None = None, as_of: Any = None
 ) -> list[int]:
     """Ids of the most recently started runs, paged like ``recent_runs``.
 
@@ -140,11 +148,15 @@ def recent_run_ids(
         NotFoundError: ``last_run_id`` is not a run.
     """
     after = None if last_run_id is None else arguments.run_id(last_run_id, "last_run_id")
-    return history.recent_run_ids(db, arguments.limit(limit), after)
+    return history.recent_run_ids(db, arguments.limit(limit), after, as_of=arguments.as_of(as_of))
 
 
 def recent_page(
-    db: Database, first: int = 20, after: str | None = None, bounds: Bounds = UNBOUNDED
+    db: Database,
+    first: int = 20,
+    after: str | None = None,
+    bounds: Bounds = UNBOUNDED,
+    as_of: Any = None,
 ) -> RunPage:
     """One page of recent runs across components.
 
@@ -154,7 +166,7 @@ def recent_page(
     size = arguments.positive_int(first, "first", bounds.page)
     last_id = read_cursor(after)[0] if after is not None else None
     try:
-        found = history.recent_runs(db, size + 1, last_id)
+        found = history.recent_runs(db, size + 1, last_id, as_of=arguments.as_of(as_of))
     except NotFoundError as exc:
         raise InvalidInputError(
             f"after {after!r} names run {', '.join(exc.ids)}, which no longer exists", "after"

@@ -103,11 +103,14 @@ def history(
     lower: datetime = EARLIEST,
     upper: datetime = LATEST,
     after: tuple[datetime, int] | None = None,
+    as_of: datetime | None = None,
 ) -> list[ComponentRun]:
     """The newest runs of a component, newest first, started within the bounds (inclusive).
 
     ``after`` is the ``(start_timestamp, id)`` of the last run of the previous page; the
-    runs returned all come strictly after it in (start, id) descending order.
+    runs returned all come strictly after it in (start, id) descending order. ``as_of``
+    keeps the runs started by then (``store.as_of``'s rule, applied as the index range's
+    upper end so the read still stops after ``limit`` runs).
 
     Raises:
         NotFoundError: no component has this name.
@@ -115,6 +118,8 @@ def history(
     after_start, after_id = after if after is not None else (None, None)
     if after_start is not None:
         upper = min(upper, after_start)
+    if as_of is not None:
+        upper = min(upper, as_of)
     params: dict[str, Any] = {
         "name": component_name,
         "lower": lower,
@@ -132,6 +137,7 @@ def history(
 
 
 # Paging is by a cursor: the run after which to continue, in (start, id) descending order.
+# $latest is the as-of moment (runs started by then; year 9999 for now).
 _RECENT_PAGE = """
 OPTIONAL MATCH (last:ComponentRun {id: $last_run_id})
 WITH last
@@ -140,6 +146,7 @@ CALL (last) {
   MATCH (r:ComponentRun)
   USING INDEX r:ComponentRun(start_timestamp)
   WHERE r.start_timestamp <= coalesce(last.start_timestamp, $latest)
+    AND r.start_timestamp <= $latest
     AND (last IS NULL OR r.start_timestamp < last.start_timestamp OR r.id < last.id)
   WITH r ORDER BY r.start_timestamp DESC, r.id DESC"""
 
@@ -168,34 +175,45 @@ RECENT_IDS_UNLIMITED = _RECENT_PAGE + _RECENT_IDS
 
 
 def recent_runs(
-    db: Database, limit: int | None, last_run_id: int | None = None
+    db: Database,
+    limit: int | None,
+    last_run_id: int | None = None,
+    as_of: datetime | None = None,
 ) -> list[ComponentRun]:
     """The most recently started runs across components, newest first (``None``: all).
 
-    Pass the last id of one page as ``last_run_id`` to get the next page.
+    Pass the last id of one page as ``last_run_id`` to get the next page. ``as_of`` keeps
+    the runs started by then (the index range's upper end, as in ``history``).
 
     Raises:
         NotFoundError: ``last_run_id`` is not a run.
     """
+    latest = LATEST if as_of is None else as_of
     if limit is None:
-        rows = db.read(RECENT_UNLIMITED, last_run_id=last_run_id, latest=LATEST)
+        rows = db.read(RECENT_UNLIMITED, last_run_id=last_run_id, latest=latest)
     else:
-        rows = db.read(RECENT, limit=limit, last_run_id=last_run_id, latest=LATEST)
+        rows = db.read(RECENT, limit=limit, last_run_id=last_run_id, latest=latest)
     if not rows:
         raise NotFoundError("run", str(last_run_id))
     return [run_from_record(record) for record in rows[0]["runs"]]
 
 
-def recent_run_ids(db: Database, limit: int | None, last_run_id: int | None = None) -> list[int]:
+def recent_run_ids(
+    db: Database,
+    limit: int | None,
+    last_run_id: int | None = None,
+    as_of: datetime | None = None,
+) -> list[int]:
     """Ids of the most recently started runs, newest first, paged like ``recent_runs``.
 
     Raises:
         NotFoundError: ``last_run_id`` is not a run.
     """
+    latest = LATEST if as_of is None else as_of
     if limit is None:
-        rows = db.read(RECENT_IDS_UNLIMITED, last_run_id=last_run_id, latest=LATEST)
+        rows = db.read(RECENT_IDS_UNLIMITED, last_run_id=last_run_id, latest=latest)
     else:
-        rows = db.read(RECENT_IDS, limit=limit, last_run_id=last_run_id, latest=LATEST)
+        rows = db.read(RECENT_IDS, limit=limit, last_run_id=last_run_id, latest=latest)
     if not rows:
         raise NotFoundError("run", str(last_run_id))
     return [int(i) for i in rows[0]["ids"]]

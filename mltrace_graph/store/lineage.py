@@ -17,12 +17,16 @@ So the depth bound is written into the query as a validated int literal (see ``_
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, LiteralString
 
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.errors import NotFoundError
+from mltrace_graph.store.as_of import PRODUCER_ORDER, started_by
+from mltrace_graph.store.as_of_note import EMPTY_FACTS, empty_note
 from mltrace_graph.store.codec import RUN_PROJECTION, run_from_record
 from mltrace_graph.store.connection import Database
+from mltrace_graph.store.flags import LOCAL_ACTOR, flagged_at, set_flag
 from mltrace_graph.store.trace_graph import (
     TraceEdge,
     TraceGraph,
@@ -76,7 +80,12 @@ BACKTRACE = (
 MATCH (out:IOPointer {name: $output})
 CALL (out) {
   MATCH (out)<-[:PRODUCED]-(r0:ComponentRun)
-  WITH r0 ORDER BY r0.end_timestamp IS NULL, r0.end_timestamp DESC, r0.id DESC LIMIT 1
+  WHERE """
+    + started_by("r0")
+    + """
+  WITH r0 """
+    + PRODUCER_ORDER
+    + """ LIMIT 1
   MATCH p = (r0)-[:DEPENDS_ON*0..$$DEPTH$$]->(r:ComponentRun)
   WITH r, min(length(p)) AS level
   ORDER BY level, r.id DESC
@@ -92,7 +101,8 @@ RETURN runs
 # Reached runs are sorted by level and cut at $max_nodes + 1 so the caller can tell a
 # truncated graph from a complete one; the expansion bound is max_depth + 1 for the same
 # reason. Then, per kept run, what the graph needs to draw it and its edges.
-_GRAPH_TAIL = """
+_GRAPH_TAIL = (
+    """
   ORDER BY level, r.id DESC
   LIMIT $max_nodes + 1
   RETURN collect({run: r, level: level}) AS reached
@@ -109,19 +119,34 @@ CALL (kept) {
             start_timestamp: r.start_timestamp.epochSeconds * 1000000
                              + r.start_timestamp.microsecond,
             end_timestamp: r.end_timestamp.epochSeconds * 1000000 + r.end_timestamp.microsecond},
-    inputs: [(r)-[:CONSUMED]->(p:IOPointer) | p {.name, .value, .pointer_type, .flag}],
-    outputs: [(r)-[:PRODUCED]->(p:IOPointer) | p {.name, .value, .pointer_type, .flag}],
+    inputs: [(r)-[:CONSUMED]->(p:IOPointer) | p {.name, .value, .pointer_type, flag: """
+    + flagged_at("p")
+    + """}],
+    outputs: [(r)-[:PRODUCED]->(p:IOPointer) | p {.name, .value, .pointer_type, flag: """
+    + flagged_at("p")
+    + """}],
     depends_on: [(r)-[:DEPENDS_ON]->(d:ComponentRun) | d.id]}) AS runs
 }
-RETURN start {.*} AS start, truncated, runs
+RETURN CASE WHEN start:IOPointer THEN start {.*, flag: """
+    + flagged_at("start")
+    + """} ELSE start {.*} END AS start, truncated, runs,
 """
+    + EMPTY_FACTS
+    + """
+"""
+)
 
 TRACE_GRAPH = (
     """
 MATCH (start:IOPointer {name: $output})
 CALL (start) {
   MATCH (start)<-[:PRODUCED]-(r0:ComponentRun)
-  WITH r0 ORDER BY r0.end_timestamp IS NULL, r0.end_timestamp DESC, r0.id DESC LIMIT 1
+  WHERE """
+    + started_by("r0")
+    + """
+  WITH r0 """
+    + PRODUCER_ORDER
+    + """ LIMIT 1
   MATCH p = (r0)-[:DEPENDS_ON*0..$$DEPTH$$]->(r:ComponentRun)
   WITH r, min(length(p)) AS level
 """
@@ -134,7 +159,8 @@ MATCH (start:ComponentRun {id: $run_id})
 CALL (start) {
   MATCH p = (start)<-[:DEPENDS_ON*0..$$DEPTH$$]-(r:ComponentRun)
   WITH r, min(length(p)) AS level
-"""
+  WHERE """
+    + started_by("r")
     + _GRAPH_TAIL
 )
 
@@ -146,25 +172,31 @@ CALL (start) {
   MATCH (start)<-[:CONSUMED]-(c0:ComponentRun)
   MATCH p = (c0)<-[:DEPENDS_ON*0..$$DEPTH$$]-(r:ComponentRun)
   WITH r, min(length(p)) + 1 AS level
-"""
+  WHERE """
+    + started_by("r")
     + _GRAPH_TAIL
 )
 
 # Flags every output of the impacted runs (and the starting pointer) in one write.
-FLAG_IMPACT_OF_RUN = """
+FLAG_IMPACT_OF_RUN = (
+    """
 MATCH (start:ComponentRun {id: $run_id})
 CALL (start) {
   MATCH p = (start)<-[:DEPENDS_ON*0..$$DEPTH$$]-(r:ComponentRun)
   WITH DISTINCT r
   MATCH (r)-[:PRODUCED]->(o:IOPointer)
   WITH DISTINCT o
-  SET o.flag = true
+"""
+    + set_flag("o", "true")
+    + """
   RETURN collect(o.name) AS flagged
 }
 RETURN flagged
 """
+)
 
-FLAG_IMPACT_OF_OUTPUT = """
+FLAG_IMPACT_OF_OUTPUT = (
+    """
 MATCH (start:IOPointer {name: $output})
 CALL (start) {
   OPTIONAL MATCH (start)<-[:CONSUMED]-(c0:ComponentRun)
@@ -172,28 +204,39 @@ CALL (start) {
   WITH DISTINCT r
   OPTIONAL MATCH (r)-[:PRODUCED]->(o:IOPointer)
   WITH DISTINCT o WHERE o IS NOT NULL
-  SET o.flag = true
+"""
+    + set_flag("o", "true")
+    + """
   RETURN collect(o.name) AS flagged
 }
-SET start.flag = true
+WITH start, flagged
+"""
+    + set_flag("start", "true")
+    + """
 RETURN [start.name] + [name IN flagged WHERE name <> start.name] AS flagged
 """
+)
 
 
 def backtrace(
-    db: Database, output_id: str, max_depth: int | None = None
+    db: Database,
+    output_id: str,
+    max_depth: int | None = None,
+    as_of: datetime | None = None,
 ) -> list[tuple[int, ComponentRun]]:
     """The runs an output depends on, each once at its shortest distance, in one query.
 
     Level 0 is the latest run that produced ``output_id`` (the one that ended last, ties by
     id); level n holds the runs n ``DEPENDS_ON`` hops upstream of it. Runs are ordered by
     level, then by id descending. A pointer nothing produced (a raw input) has an empty backtrace.
+    With ``as_of`` (a UTC datetime), level 0 is the producer as of then (``store.as_of``),
+    and a pointer nothing had produced by then has an empty backtrace.
 
     Raises:
         NotFoundError: no pointer is named ``output_id``.
     """
     bound = check_depth(max_depth)
-    rows = db.read(_bounded(BACKTRACE, bound), output=output_id)
+    rows = db.read(_bounded(BACKTRACE, bound), output=output_id, as_of=as_of)
     if not rows:
         raise NotFoundError("output", str(output_id))
     return [(int(item["level"]), run_from_record(item["record"])) for item in rows[0]["runs"]]
@@ -204,12 +247,15 @@ def trace(
     output_id: str,
     max_depth: int | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
+    as_of: datetime | None = None,
 ) -> TraceGraph:
     """The upstream lineage of an output as a flat graph (runs and pointers each once).
 
     Runs carry their backtrace level; a pointer takes the level of the run in the graph
     that produced it, or one more than its consumer's level when nothing in the graph
-    produced it (a raw input).
+    produced it (a raw input). With ``as_of``, the graph as it stood then: the producer
+    as of then and its ancestors (which all started before it), pointers with the flags
+    of then, and a ``note`` when nothing had produced the output yet.
 
     Raises:
         NotFoundError: no pointer is named ``output_id``.
@@ -221,10 +267,12 @@ def trace(
         output=output_id,
         max_depth=_UNBOUNDED if bound is None else bound,
         max_nodes=max_nodes,
+        as_of=as_of,
     )
     if not rows:
         raise NotFoundError("output", str(output_id))
-    return assemble(rows[0], "upstream", pointer_node_id(output_id))
+    note = empty_note(as_of, rows[0]["empty"], output_id)
+    return assemble(rows[0], "upstream", pointer_node_id(output_id), as_of, note)
 
 
 def impact(
@@ -234,12 +282,15 @@ def impact(
     output_id: str | None = None,
     max_depth: int | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
+    as_of: datetime | None = None,
 ) -> TraceGraph:
     """Everything downstream of a run or a pointer: the runs it fed and their outputs.
 
     From a run, that run is level 0 and the runs depending on it level 1, and so on. From a
     pointer, the pointer is level 0 and the runs that consumed it level 1. Give exactly one
-    of ``run_id`` and ``output_id``.
+    of ``run_id`` and ``output_id``. With ``as_of``, only runs started by then: a run starts
+    after every run it depends on, so dropping the later ones after the walk leaves each
+    kept run at the level it had then.
 
     Raises:
         NotFoundError: the run or pointer does not exist.
@@ -249,19 +300,22 @@ def impact(
     params: dict[str, Any] = {
         "max_depth": _UNBOUNDED if bound is None else bound,
         "max_nodes": max_nodes,
+        "as_of": as_of,
     }
     if _start(run_id, output_id) == "run":
         query = _bounded(IMPACT_OF_RUN, None if bound is None else bound + 1)
         rows = db.read(query, run_id=run_id, **params)
         if not rows:
             raise NotFoundError("run", str(run_id))
-        return assemble(rows[0], "downstream", run_node_id(int(run_id or 0)))
+        note = empty_note(as_of, rows[0]["empty"])
+        return assemble(rows[0], "downstream", run_node_id(int(run_id or 0)), as_of, note)
     # Pointer start: consumers are level 1, so a path of length n reaches level n + 1.
     query = _bounded(IMPACT_OF_OUTPUT, bound)
     rows = db.read(query, output=output_id, **params)
     if not rows:
         raise NotFoundError("output", str(output_id))
-    return assemble(rows[0], "downstream", pointer_node_id(str(output_id)))
+    note = empty_note(as_of, rows[0]["empty"], output_id)
+    return assemble(rows[0], "downstream", pointer_node_id(str(output_id)), as_of, note)
 
 
 def flag_impact(
@@ -270,18 +324,20 @@ def flag_impact(
     run_id: int | None = None,
     output_id: str | None = None,
     max_depth: int | None = None,
+    actor: str = LOCAL_ACTOR,
 ) -> list[str]:
     """Flags every output downstream of a run or pointer in one write; returns their names.
 
     From a pointer, the pointer itself is flagged too. ``max_depth`` bounds the runs whose
-    outputs are flagged, with the same levels as ``impact``.
+    outputs are flagged, with the same levels as ``impact``. Each pointer that was not
+    flagged yet gets a flag event by ``actor`` (``store.flags``).
 
     Raises:
         NotFoundError: the run or pointer does not exist (nothing is flagged).
     """
     bound = check_depth(max_depth)
     if _start(run_id, output_id) == "run":
-        rows = db.write(_bounded(FLAG_IMPACT_OF_RUN, bound), run_id=run_id)
+        rows = db.write(_bounded(FLAG_IMPACT_OF_RUN, bound), run_id=run_id, actor=actor)
         if not rows:
             raise NotFoundError("run", str(run_id))
     else:
@@ -291,18 +347,22 @@ def flag_impact(
             if bound == 0
             else _bounded(FLAG_IMPACT_OF_OUTPUT, None if bound is None else bound - 1)
         )
-        rows = db.write(query, output=output_id)
+        rows = db.write(query, output=output_id, actor=actor)
         if not rows:
             raise NotFoundError("output", str(output_id))
     return sorted(str(name) for name in rows[0]["flagged"])
 
 
 # flag_impact(output_id=..., max_depth=0): the pointer alone.
-FLAG_POINTER = """
+FLAG_POINTER = (
+    """
 MATCH (start:IOPointer {name: $output})
-SET start.flag = true
+"""
+    + set_flag("start", "true")
+    + """
 RETURN [start.name] AS flagged
 """
+)
 
 
 def _start(run_id: int | None, output_id: str | None) -> str:

@@ -52,6 +52,8 @@ class TraceGraph:
 
     ``truncated`` is true when ``max_depth`` or ``max_nodes`` left some reachable run out.
     ``direction`` is ``"upstream"`` for a trace and ``"downstream"`` for an impact.
+    ``as_of`` echoes the moment the graph was read as of (``None``: now); ``note`` says why
+    the graph is empty when it is empty because of that moment (``store.as_of_note``).
     """
 
     root: str
@@ -59,6 +61,8 @@ class TraceGraph:
     nodes: list[TraceNode] = field(default_factory=list)
     edges: list[TraceEdge] = field(default_factory=list)
     truncated: bool = False
+    as_of: datetime | None = None
+    note: str | None = None
 
     @property
     def runs(self) -> list[TraceNode]:
@@ -91,7 +95,13 @@ def _pointer_node(props: dict[str, Any], level: int) -> TraceNode:
     )
 
 
-def assemble(row: dict[str, Any], direction: str, root: str) -> TraceGraph:
+def assemble(
+    row: dict[str, Any],
+    direction: str,
+    root: str,
+    as_of: datetime | None = None,
+    note: str | None = None,
+) -> TraceGraph:
     """Builds nodes and edges from per-run rows (pure Python; the query did the walking)."""
     runs = row["runs"]
     kept_ids = {int(item["run"]["id"]) for item in runs}
@@ -156,4 +166,6 @@ def assemble(row: dict[str, Any], direction: str, root: str) -> TraceGraph:
         nodes=nodes,
         edges=edges,
         truncated=bool(row["truncated"]),
+        as_of=as_of,
+        note=note,
     )

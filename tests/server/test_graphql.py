@@ -261,14 +261,14 @@ def test_tag_component_adds_tags(client: FlaskClient, auth: dict[str, str], pipe
     }
 
 
-def test_staleness_lists_runs_with_warnings(client: FlaskClient, db: Database) -> None:
+def test_stale_runs_lists_runs_with_warnings(client: FlaskClient, db: Database) -> None:
     log(
         db,
         make_run("clean", 0, ["raw.csv"], ["clean.csv"]),
         make_run("clean", 5, ["raw.csv"], ["other.csv"]),
         make_run("train", 10, ["clean.csv"], ["model.pkl"]),
     )
-    data = q(client, "{ staleness { run { id } warnings } }")["staleness"]
+    data = q(client, "{ staleRuns { run { id } warnings } }")["staleRuns"]
     assert data == [
         {
             "run": {"id": 3},
@@ -322,7 +322,9 @@ def test_unexpected_errors_are_masked_outside_debug_mode(
         '{ runs(component: "predict") { runs { id dependencyIds } } }',
         "{ components { name tags runCount lastRunId } }",
         "{ run(id: 3) { id inputs { name } outputs { name } dependencies } }",
-        "{ staleness { run { id inputs { name } } warnings } }",
+        "{ staleRuns { run { id inputs { name } } warnings } }",
+        '{ staleness(id: "preds.csv") { ... on StalenessReport { runs { run { id inputs '
+        "{ name } } reasons { cause { id } rootCauses { id } } } plan { run { id } } } } }",
         '{ ioPointers(prefix: "p") { name flag } }',
     ],
 )

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any, LiteralString
 
 import neo4j
 import pytest
-from pipelines import diamond_ladder
+from pipelines import T0, diamond_ladder
 
 from mltrace_graph.store import history, lineage, review, search
 from mltrace_graph.store.connection import Database
@@ -96,6 +97,9 @@ CALLS: list[tuple[str, Callable[[Database], object]]] = [
     ("review by coverage", lambda d: review.review(d)),
     ("review by ochiai", lambda d: review.review(d, rank="ochiai")),
     ("search", lambda d: search.search_runs(d, component="left", metrics={"x": 1})),
+    ("trace as of", lambda d: lineage.trace(d, "l9.left", as_of=T0)),
+    ("impact as of", lambda d: lineage.impact(d, run_id=1, as_of=T0)),
+    ("review as of", lambda d: review.review(d, as_of=T0)),
 ]
 
 
@@ -121,10 +125,18 @@ def _operators(db: Database, query: str, **params: Any) -> list[str]:
     return names
 
 
-GRAPH = {"max_depth": 99, "max_nodes": 100}
-LINEAGE_PLANS: list[tuple[str, str, dict[str, Any]]] = [
-    ("backtrace", lineage._bounded(lineage.BACKTRACE, None), {"output": "l9.left"}),
-    ("bounded backtrace", lineage._bounded(lineage.BACKTRACE, 3), {"output": "l9.left"}),
+NOW: dict[str, Any] = {"as_of": None}
+# A moment in the middle of the ladder (its runs start a minute apart from T0).
+AS_OF: dict[str, Any] = {"as_of": T0 + timedelta(minutes=9, seconds=30)}
+GRAPH = {"max_depth": 99, "max_nodes": 100, **NOW}
+ACTOR = {"actor": "tests"}
+_READS: list[tuple[str, str, dict[str, Any]]] = [
+    ("backtrace", lineage._bounded(lineage.BACKTRACE, None), {"output": "l9.left", **NOW}),
+    (
+        "bounded backtrace",
+        lineage._bounded(lineage.BACKTRACE, 3),
+        {"output": "l9.left", **NOW},
+    ),
     ("trace", lineage._bounded(lineage.TRACE_GRAPH, None), {"output": "l9.left", **GRAPH}),
     ("impact of a run", lineage._bounded(lineage.IMPACT_OF_RUN, 4), {"run_id": 1, **GRAPH}),
     (
@@ -132,14 +144,23 @@ LINEAGE_PLANS: list[tuple[str, str, dict[str, Any]]] = [
         lineage._bounded(lineage.IMPACT_OF_OUTPUT, None),
         {"output": "l0.left", **GRAPH},
     ),
-    ("flag impact", lineage._bounded(lineage.FLAG_IMPACT_OF_RUN, None), {"run_id": 1}),
+    ("review by coverage", review.REVIEW_BY_COVERAGE, {"limit": 10, **NOW}),
+    ("review by ochiai", review.REVIEW_BY_OCHIAI, {"limit": 10, **NOW}),
+]
+LINEAGE_PLANS: list[tuple[str, str, dict[str, Any]]] = [
+    *_READS,
+    # As of a moment: the same walks, the same entry points.
+    *[(what + " as of", query, {**params, **AS_OF}) for what, query, params in _READS],
+    (
+        "flag impact",
+        lineage._bounded(lineage.FLAG_IMPACT_OF_RUN, None),
+        {"run_id": 1, **ACTOR},
+    ),
     (
         "flag impact of an output",
         lineage._bounded(lineage.FLAG_IMPACT_OF_OUTPUT, None),
-        {"output": "l0.left"},
+        {"output": "l0.left", **ACTOR},
     ),
-    ("review by coverage", review.REVIEW_BY_COVERAGE, {"limit": 10}),
-    ("review by ochiai", review.REVIEW_BY_OCHIAI, {"limit": 10}),
 ]
 
 
@@ -157,9 +178,12 @@ def test_lineage_walks_are_pruning_breadth_first_searches_from_an_index(
 
 
 def test_review_walks_up_from_each_flag_and_down_from_each_candidate(planned: Database) -> None:
-    operators = _operators(planned, review.REVIEW_BY_OCHIAI, limit=10)
+    operators = _operators(planned, review.REVIEW_BY_OCHIAI, limit=10, **NOW)
     assert operators.count(PRUNING) == 2
     assert "NodeIndexSeek" in operators  # IOPointer(flag) for the flagged outputs
+    as_of = _operators(planned, review.REVIEW_BY_OCHIAI, limit=10, **AS_OF)
+    assert as_of.count(PRUNING) == 2
+    assert "NodeIndexSeekByRange" in as_of  # FlagEvent(at): the flag changes since then
 
 
 SEARCH = {
@@ -198,7 +222,7 @@ BROWSE_PLANS: list[tuple[str, str, dict[str, Any], str]] = [
     ("component", history.GET_COMPONENT, {"name": "left"}, "NodeUniqueIndexSeek"),
     ("by tag", history.COMPONENTS_BY_TAG, {"tag": "ml", "owner": None}, "NodeUniqueIndexSeek"),
     ("by owner", history.COMPONENTS_BY_OWNER, {"owner": "ana"}, "NodeIndexSeek"),
-    ("unflag all", review.UNFLAG_ALL, {}, "NodeIndexSeek"),
+    ("unflag all", review.UNFLAG_ALL, ACTOR, "NodeIndexSeek"),
     (
         "search by component",
         search.SEARCH_BY_COMPONENT,

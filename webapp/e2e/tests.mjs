@@ -22,6 +22,39 @@ async function graphNodes(page) {
 
 const hashOf = (page) => new URL(page.url()).hash;
 
+/**
+ * What the first view of the graph shows, once the initial fit has settled: for every drawn
+ * node, its rendered label size (computed font-size times the viewport's scale) and whether
+ * it lies inside the canvas.
+ */
+async function firstView(page) {
+  await page.locator('.react-flow__node').first().waitFor();
+  // The initial viewport is set once the canvas has a size; wait until the transform is stable.
+  let last = '';
+  for (let i = 0; i < 40; i++) {
+    const now = await page.locator('.react-flow__viewport').getAttribute('style');
+    if (now === last && i > 3) break;
+    last = now;
+    await page.waitForTimeout(100);
+  }
+  return page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid=lineage-graph]').getBoundingClientRect();
+    const viewport = document.querySelector('.react-flow__viewport');
+    const scale = new DOMMatrixReadOnly(getComputedStyle(viewport).transform).a;
+    const nodes = [...document.querySelectorAll('.react-flow__node')].map((el) => {
+      const label = el.querySelector('.gnode-label');
+      const r = el.getBoundingClientRect();
+      return {
+        text: label.textContent,
+        root: Boolean(el.querySelector('.gnode.root')),
+        labelPx: parseFloat(getComputedStyle(label).fontSize) * scale,
+        inView: r.left >= canvas.left - 1 && r.right <= canvas.right + 1 && r.top >= canvas.top - 1 && r.bottom <= canvas.bottom + 1,
+      };
+    });
+    return { scale, nodes };
+  });
+}
+
 export const TESTS = [
   {
     name: 'recent lists the demo runs newest first',
@@ -140,6 +173,230 @@ export const TESTS = [
       assert.equal(await page.getByTestId('search-count').innerText(), '1 match');
       assert.equal(await page.locator('.gnode.lit').count(), 1);
       await shot('search');
+    },
+  },
+  {
+    name: 'the demo trace opens readable: every label at least 11 px and every node in view',
+    slug: 'readable',
+    async run({ page, baseUrl, demo, stack, shot }) {
+      const size = await stack.graphql('query($o: String!) { trace(outputId: $o, maxDepth: 3) { ... on TraceGraph { nodes { id } } } }', {
+        o: demo.prediction,
+      });
+      const expected = size.trace.nodes.length;
+      assert.ok(expected >= 8 && expected <= 50, `the demo trace has ${expected} nodes`);
+      await open(page, baseUrl, `#/trace/${encodeURIComponent(demo.prediction)}`);
+      const view = await firstView(page);
+      await shot('first-view');
+      console.log(`     ${expected} nodes, zoom ${view.scale.toFixed(3)}, smallest label ${Math.min(...view.nodes.map((n) => n.labelPx)).toFixed(1)} px`);
+      assert.equal(view.nodes.length, expected, 'every node of the trace is drawn');
+      for (const node of view.nodes) {
+        assert.ok(node.labelPx >= 11, `label "${node.text}" is ${node.labelPx.toFixed(1)} px high`);
+        assert.ok(node.inView, `node "${node.text}" is outside the first view`);
+      }
+    },
+  },
+  {
+    name: 'a trace too big to fit opens at a legible zoom with the traced output in view',
+    slug: 'readable-big',
+    async run({ page, baseUrl, shot }) {
+      const big = wideTrace(100, 10);
+      await page.route('**/graphql', async (route) => {
+        const body = route.request().postDataJSON();
+        if (/query Lineage/.test(body.query) && body.variables.outputId === 'final') {
+          await route.fulfill({ json: { data: { result: big } } });
+        } else {
+          await route.continue();
+        }
+      });
+      await open(page, baseUrl, '#/trace/final');
+      for (const step of ['bounded', 'all']) {
+        if (step === 'all') {
+          // Showing every node re-fits the same way: still legible, still around the output.
+          await page.getByRole('button', { name: 'Show all 2002 loaded nodes' }).click();
+          await page.waitForFunction(() => /The whole upstream graph: 2002 nodes/.test(document.body.innerText));
+        }
+        const view = await firstView(page);
+        await shot(step);
+        const root = view.nodes.find((n) => n.root);
+        assert.ok(root, `the traced output is drawn (${step})`);
+        assert.ok(root.inView, `the traced output is in the first view (${step})`);
+        assert.ok(root.labelPx >= 11, `the traced output's label is ${root.labelPx.toFixed(1)} px (${step})`);
+      }
+    },
+  },
+  {
+    name: 'the time control shows the graph as it stood before the live runs, and the run card shows the flag trail',
+    slug: 'as-of',
+    async run({ page, baseUrl, demo, stack, shot }) {
+      // The demo backfills a train run 40 days ago; its model fed inference runs only today.
+      const trains = await stack.graphql('{ runs(component: "train", first: 50) { runs { id startTimestamp } } }');
+      // The newest backfilled one (40 days ago) made the model the first live inference used.
+      const old = trains.runs.runs
+        .filter((r) => Date.now() - Date.parse(r.startTimestamp) > 30 * 86_400_000)
+        .sort((a, b) => Date.parse(b.startTimestamp) - Date.parse(a.startTimestamp))[0];
+      assert.ok(old, `a backfilled train run: ${JSON.stringify(trains)}`);
+      await open(page, baseUrl, `#/impact/${old.id}`);
+      const now = (await graphNodes(page)).join('\n');
+      assert.match(now, /inference/, 'today the old model fed an inference run');
+      const nodesNow = await page.locator('.react-flow__node').count();
+      await shot('now');
+      // Twenty days ago, typed into the time control in the browser's own zone.
+      const past = new Date(Date.now() - 20 * 86_400_000);
+      past.setUTCSeconds(0, 0);
+      const local = await page.evaluate((ms) => {
+        const d = new Date(ms);
+        const p = (n) => String(n).padStart(2, '0');
+        return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+      }, past.getTime());
+      await page.getByLabel('As of').fill(local);
+      const asOf = `${past.toISOString().slice(0, 16)}Z`;
+      await page.waitForFunction((a) => location.hash.endsWith(`?asOf=${a}`), asOf);
+      assert.equal(hashOf(page), `#/impact/${old.id}?asOf=${asOf}`);
+      await page.waitForFunction((n) => {
+        const count = document.querySelectorAll('.react-flow__node').length;
+        return count > 0 && count < n;
+      }, nodesNow);
+      const then = (await graphNodes(page)).join('\n');
+      const nodesThen = await page.locator('.react-flow__node').count();
+      assert.doesNotMatch(then, /inference/, 'no inference run had started 20 days ago');
+      assert.match(then, /train/);
+      assert.match(await page.getByTestId('as-of-label').innerText(), /as it stood at/);
+      await shot('twenty-days-ago');
+      // The moment is in the URL: a reload (or a shared link) shows the same past.
+      await page.reload();
+      assert.doesNotMatch((await graphNodes(page)).join('\n'), /inference/);
+      assert.equal(await page.locator('.react-flow__node').count(), nodesThen);
+      // A prediction made today did not exist then: the page says why it is empty.
+      await open(page, baseUrl, `#/trace/${encodeURIComponent(demo.prediction)}?asOf=${asOf}`);
+      const note = page.getByTestId('as-of-note');
+      await note.waitFor();
+      assert.match(await note.innerText(), /had not been produced by/);
+      await shot('empty-note');
+      // "Now" goes back to the present.
+      await page.getByRole('button', { name: 'Now' }).click();
+      await page.waitForFunction(() => !location.hash.includes('asOf'));
+      await graphNodes(page);
+      // The demo flagged predictions of the stale model: the inference run's card lists who and when.
+      const producer = await stack.graphql(
+        'query($o: String!) { trace(outputId: $o, maxDepth: 1) { ... on TraceGraph { nodes { run { id } } } } }',
+        { o: demo.flagged[0] },
+      );
+      const runId = producer.trace.nodes.find((n) => n.run)?.run.id;
+      await open(page, baseUrl, `#/run/${runId}`);
+      await page.getByTestId('flag-trail').waitFor();
+      const events = await page.getByTestId('flag-event').allInnerTexts();
+      // The demo flags through the Python API, so the actor is "local".
+      assert.ok(events.some((e) => e.includes(demo.flagged[0]) && /⚑ flagged/.test(e) && /by local$/.test(e)), events.join(' | '));
+      await page.getByTestId('flag-trail').scrollIntoViewIfNeeded();
+      await shot('flag-trail');
+    },
+  },
+  {
+    name: 'diff of a stale-model and a retrained-model prediction: one merged graph coloured by state, first divergences on top',
+    slug: 'diff',
+    async run({ page, baseUrl, demo, stack, shot }) {
+      // A: a flagged prediction of the 40-day-old model. B: a prediction from the same
+      // features after the retrain. They share ingest, clean and featuregen; train differs.
+      const a = demo.flagged[0];
+      const data = await stack.graphql('{ runs(component: "inference", first: 50) { runs { id inputs { name } outputs { name } } } }');
+      const inference = data.runs.runs;
+      const runA = inference.find((r) => r.outputs.some((o) => o.name === a));
+      const features = runA.inputs.find((i) => /features_data/.test(i.name)).name;
+      const runB = inference.find((r) => r.id !== runA.id && r.inputs.some((i) => i.name === features));
+      const b = runB.outputs[0].name;
+      const expected = (
+        await stack.graphql(
+          `query($a: String!, $b: String!) { traceDiff(a: $a, b: $b) { ... on TraceDiff {
+             identical firstDivergences { component reason } pairs { same a { id } b { id } } } } }`,
+          { a, b },
+        )
+      ).traceDiff;
+      assert.equal(expected.identical, false);
+      assert.ok(expected.firstDivergences.length > 0);
+      await open(page, baseUrl);
+      await command(page, `diff ${a} ${b}`);
+      await page.getByTestId('diff-panel').waitFor();
+      assert.equal(hashOf(page), `#/diff/${a}/${b}`);
+      const first = await page.getByTestId('first-divergence').allInnerTexts();
+      assert.equal(first.length, expected.firstDivergences.length);
+      expected.firstDivergences.forEach((d, i) => assert.ok(first[i].startsWith(`${d.component}: ${d.reason}`), first[i]));
+      // The first divergences come before the per-component differences in the panel.
+      const panel = await page.getByTestId('diff-panel').innerText();
+      assert.ok(panel.indexOf('Where to look first') < panel.indexOf('Differences per component'));
+      assert.equal(await page.getByTestId('pair-diff').count(), expected.pairs.filter((p) => !p.same).length);
+      // The merged graph: shared runs once as "same", both runs of each changed pair.
+      const view = await firstView(page);
+      const changedRuns = new Set(expected.pairs.filter((p) => !p.same).flatMap((p) => [p.a.id, p.b.id]));
+      assert.equal(await page.locator('.run-node.diff-changed').count(), changedRuns.size);
+      assert.equal(await page.locator('.run-node.diff-same').count(), expected.pairs.filter((p) => p.same).length);
+      assert.ok((await page.locator('.gnode.diff-onlyA').count()) >= 1, 'A’s own prediction and model');
+      assert.ok((await page.locator('.gnode.diff-onlyB').count()) >= 1, 'B’s own prediction and model');
+      assert.match(await page.getByTestId('legend').innerText(), /same in both.*changed.*only in A.*only in B/s);
+      for (const node of view.nodes) assert.ok(node.labelPx >= 11, `label "${node.text}" is ${node.labelPx.toFixed(1)} px`);
+      await shot('merged');
+      // Clicking a changed run picks its differences in the panel.
+      await page.locator('.run-node.diff-changed').first().click();
+      await page.locator('[data-testid=pair-diff].selected').waitFor();
+      await shot('selected');
+      // "Compare with…" on a trace leads to the same view.
+      await open(page, baseUrl, `#/trace/${encodeURIComponent(a)}`);
+      await graphNodes(page);
+      await page.getByRole('button', { name: 'Compare with…' }).click();
+      await page.getByLabel('Compare with output').fill(b);
+      await page.getByLabel('Compare with output').press('Enter');
+      await page.getByTestId('diff-panel').waitFor();
+      assert.equal(hashOf(page), `#/diff/${a}/${b}`);
+      // An output against itself is identical; an unknown one is named.
+      await command(page, `diff ${a} ${a}`);
+      await page.waitForFunction(() => /Identical/.test(document.querySelector('[data-testid=diff-summary]')?.textContent ?? ''));
+      await shot('identical');
+      await command(page, `diff ${a} no-such-output`);
+      assert.match(await page.getByTestId('not-found').innerText(), /no-such-output/);
+    },
+  },
+  {
+    name: 'staleness: a prediction of the old model is marked by cause, the panel shows the re-run plan, review shows it per suspect',
+    slug: 'stale',
+    async run({ page, baseUrl, demo, stack, shot }) {
+      const a = demo.flagged[0];
+      const expected = (
+        await stack.graphql(
+          `query($id: String!) { staleness(id: $id) { ... on StalenessReport {
+             fresh runs { run { id } reasons { kind } } plan { order component run { id } } } } }`,
+          { id: `io:${a}` },
+        )
+      ).staleness;
+      assert.equal(expected.fresh, false, 'the demo retrained after this prediction');
+      await open(page, baseUrl, `#/trace/${encodeURIComponent(a)}`);
+      await graphNodes(page);
+      // Every drawn run shows exactly the kinds the server gives it.
+      const order = ['DATA', 'AGE', 'CODE', 'UPSTREAM'];
+      let marked = 0;
+      for (const run of expected.runs) {
+        const node = page.locator(`.gnode[data-node-id="run:${run.run.id}"]`);
+        if (!(await node.count())) continue;
+        const kinds = await node.getByTestId('stale-kind').allInnerTexts();
+        assert.deepEqual(kinds, order.filter((k) => run.reasons.some((r) => r.kind === k)), `run ${run.run.id}`);
+        marked += kinds.length ? 1 : 0;
+      }
+      assert.ok(marked > 0, 'some drawn run is stale');
+      assert.match(await page.getByTestId('legend').innerText(), /DATA|UPSTREAM|CODE|AGE/);
+      await page.getByRole('button', { name: /What is stale/ }).click();
+      const panel = page.getByTestId('stale-panel');
+      await panel.waitFor();
+      const steps = await page.getByTestId('plan-step').allInnerTexts();
+      assert.equal(steps.length, expected.plan.length);
+      expected.plan.forEach((step, i) => assert.ok(steps[i].startsWith(step.component), `${steps[i]} vs ${step.component}`));
+      assert.ok((await page.getByTestId('stale-reason').count()) > 0);
+      await shot('panel');
+      // The review: staleness beside each suspect.
+      await open(page, baseUrl, '#/review');
+      await page.getByTestId('culprit-row').first().waitFor();
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid=suspect-staleness]')].every((c) => c.textContent !== '…'),
+      );
+      assert.ok((await page.getByTestId('suspect-stale').count()) > 0, 'a suspect is stale');
+      await shot('review');
     },
   },
   {
@@ -290,7 +547,7 @@ export const TESTS = [
     async run({ page, baseUrl, shot }) {
       await open(page, baseUrl, '#/help');
       const text = await page.getByTestId('help').innerText();
-      for (const c of ['recent', 'history NAME [N]', 'inspect RUN_ID', 'trace OUTPUT_ID', 'impact ID', 'tag TAG', 'flag OUTPUT_ID', 'unflag OUTPUT_ID', 'review', 'help']) {
+      for (const c of ['recent', 'history NAME [N]', 'inspect RUN_ID', 'trace OUTPUT_ID', 'impact ID', 'diff A B', 'tag TAG', 'flag OUTPUT_ID', 'unflag OUTPUT_ID', 'review', 'help']) {
         assert.ok(text.includes(c), `help does not list ${c}`);
       }
       await shot('help');

@@ -7,6 +7,7 @@ import { NotFound } from './components/States';
 import { href, navigate, useRoute } from './navigation';
 import { routeToHash, type Route } from './routes';
 import { ComponentsPage } from './routes/components/ComponentsPage';
+import { DiffPage } from './routes/diff/DiffPage';
 import { HelpPanel } from './routes/help/HelpPage';
 import { HistoryPage } from './routes/history/HistoryPage';
 import { LineagePage } from './routes/lineage/LineagePage';
@@ -29,17 +30,19 @@ function View({ route, dark }: { route: Route; dark: boolean }) {
     case 'run':
       return <RunPage runId={route.runId} />;
     case 'trace':
-      return <LineagePage mode="trace" id={route.outputId} depth={route.depth} dark={dark} />;
+      return <LineagePage mode="trace" id={route.outputId} depth={route.depth} asOf={route.asOf} dark={dark} />;
     case 'impact':
-      return <LineagePage mode="impact" id={route.id} depth={route.depth} dark={dark} />;
+      return <LineagePage mode="impact" id={route.id} depth={route.depth} asOf={route.asOf} dark={dark} />;
     case 'tag':
       return <ComponentsPage tag={route.tag} />;
     case 'components':
       return <ComponentsPage tag={null} />;
     case 'review':
-      return <ReviewPage rank={route.rank} />;
+      return <ReviewPage rank={route.rank} asOf={route.asOf} />;
     case 'help':
       return <HelpPanel />;
+    case 'diff':
+      return <DiffPage a={route.a} b={route.b} asOf={route.asOf} dark={dark} />;
     case 'notFound':
       return (
         <div className="page">

@@ -22,6 +22,7 @@ describe('parseCommand', () => {
     ['review', { view: 'review', rank: 'coverage' }],
     ['help', { view: 'help' }],
     ['  INSPECT 2 ', { view: 'run', runId: 2 }],
+    ['diff model.pkl "raw data.csv"', { view: 'diff', a: 'model.pkl', b: 'raw data.csv' }],
   ])('reads "%s" as a view', (line, route) => {
     expect(parseCommand(line)).toEqual({ ok: true, action: { kind: 'navigate', route } });
   });
@@ -42,13 +43,14 @@ describe('parseCommand', () => {
     ['history', 'Usage: history NAME [N]'],
     ['history etl 0', 'N must be a positive whole number, not "0".'],
     ['trace a b', 'Usage: trace OUTPUT_ID'],
+    ['diff a', 'Usage: diff A B'],
   ])('explains what is wrong with "%s"', (line, error) => {
     expect(parseCommand(line)).toEqual({ ok: false, error });
   });
 
   it('knows every command the help lists', () => {
     expect(COMMANDS.map((c) => c.name)).toEqual([
-      'recent', 'history', 'inspect', 'trace', 'impact', 'tag', 'components', 'flag', 'unflag', 'review', 'help',
+      'recent', 'history', 'inspect', 'trace', 'impact', 'diff', 'tag', 'components', 'flag', 'unflag', 'review', 'help',
     ]);
   });
 });

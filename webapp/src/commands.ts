@@ -39,6 +39,14 @@ export const COMMANDS: CommandSpec[] = [
     args: [{ name: 'ID', kind: 'id' }],
     summary: 'Everything downstream of a run id or an output id: what it fed.',
   },
+  {
+    name: 'diff',
+    args: [
+      { name: 'A', kind: 'output' },
+      { name: 'B', kind: 'output' },
+    ],
+    summary: 'What differs between the lineage of outputs A and B (a good and a bad prediction), where to look first.',
+  },
   { name: 'tag', args: [{ name: 'TAG', kind: 'tag' }], summary: 'The components tagged TAG.' },
   { name: 'components', args: [], summary: 'Every component, with its owner and tags.' },
   { name: 'flag', args: [{ name: 'OUTPUT_ID', kind: 'output' }], summary: 'Mark OUTPUT_ID as wrong.' },
@@ -104,6 +112,8 @@ export function parseCommand(line: string): Parsed {
       return nav({ view: 'impact', id: first, depth: null });
     case 'tag':
       return nav({ view: 'tag', tag: first });
+    case 'diff':
+      return nav({ view: 'diff', a: first, b: args[1] ?? '' });
     case 'flag':
     case 'unflag':
       return { ok: true, action: { kind: 'flag', outputId: first, flag: spec.name === 'flag' } };

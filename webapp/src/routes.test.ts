@@ -15,6 +15,8 @@ describe('routes', () => {
     [{ view: 'review', rank: 'coverage' }, '#/review'],
     [{ view: 'review', rank: 'ochiai' }, '#/review?rank=ochiai'],
     [{ view: 'help' }, '#/help'],
+    [{ view: 'diff', a: 'pred-1', b: 'data/pred 2' }, '#/diff/pred-1/data%2Fpred%202'],
+    [{ view: 'diff', a: 'x', b: 'y', asOf: '2026-01-01T10:00Z' }, '#/diff/x/y?asOf=2026-01-01T10:00Z'],
   ];
 
   it.each(examples)('writes %j as %s and reads it back', (route, hash) => {
@@ -42,6 +44,8 @@ describe('routes', () => {
     expect(hashToRoute('#/run/0').view).toBe('notFound');
     expect(hashToRoute('#/trace/%E0%A4%A').view).toBe('notFound');
     expect(hashToRoute('#/trace/a/b').view).toBe('notFound');
+    expect(hashToRoute('#/diff/a').view).toBe('notFound');
+    expect(hashToRoute('#/diff/a/b/c').view).toBe('notFound');
   });
 
   it('ignores a depth that is not a positive number', () => {

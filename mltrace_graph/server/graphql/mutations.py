@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 
 from mltrace_graph import wire
 from mltrace_graph.errors import InvalidInputError, NotFoundError
-from mltrace_graph.server.auth import authenticate
+from mltrace_graph.server.auth import actor, authenticate
 from mltrace_graph.server.graphql.context import Info
 from mltrace_graph.server.graphql.ids import camel_path, graphql_names, not_found, parse_node_id
 from mltrace_graph.server.graphql.inputs import row_from_input
@@ -81,7 +81,7 @@ def _flags(info: Info, output_ids: list[str], flag: bool) -> FlagResult:
     setter = review.flag if flag else review.unflag
     try:
         with graphql_names():
-            names = setter(info.context.db, output_ids)
+            names = setter(info.context.db, output_ids, actor())
     except NotFoundError as exc:
         return not_found(exc, "; nothing was changed")
     except InvalidInputError as exc:
@@ -102,7 +102,7 @@ class Mutation:
     @strawberry.mutation(description="Clears every flag; returns how many were cleared.")
     def unflag_all(self, info: Info) -> int:
         authenticate("write")
-        return review.unflag_all(info.context.db)
+        return review.unflag_all(info.context.db, actor())
 
     @strawberry.mutation(
         description=(
@@ -116,7 +116,12 @@ class Mutation:
             with graphql_names():
                 run_id, output_id = parse_node_id(id)
                 names = lineage.flag_impact(
-                    info.context.db, run_id, output_id, max_depth, bounds=SERVER_BOUNDS
+                    info.context.db,
+                    run_id,
+                    output_id,
+                    max_depth,
+                    bounds=SERVER_BOUNDS,
+                    actor=actor(),
                 )
         except NotFoundError as exc:
             return not_found(exc)

@@ -21,6 +21,7 @@ from mltrace_graph.server.auth import authenticate
 from mltrace_graph.server.graphql import diff
 from mltrace_graph.server.graphql.context import Info
 from mltrace_graph.server.graphql.ids import graphql_names, not_found, parse_node_id
+from mltrace_graph.server.graphql.staleness import StalenessResult, resolve_staleness
 from mltrace_graph.server.graphql.types import (
     Component,
     Culprit,
@@ -93,7 +94,8 @@ class Query:
             "Runs newest first: the history of `component` when given (bounded by `since` "
             "and `until`), else recent runs of all components. Page with `first` and "
             "`after` (the previous page's endCursor): every run comes once, also when "
-            "several share a start time. An unknown component gives no runs."
+            "several share a start time. An unknown component gives no runs. `asOf`: only "
+            "runs started by then."
         )
     )
     def runs(
@@ -104,6 +106,7 @@ class Query:
         after: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        as_of: datetime | None = None,
     ) -> RunPage:
         db = info.context.db
         with graphql_names():
@@ -114,10 +117,12 @@ class Query:
                         "`component` too, or use `search` for date ranges across components",
                         "since",
                     )
-                return _run_page(runs.recent_page(db, first, after, bounds=SERVER_BOUNDS))
+                return _run_page(
+                    runs.recent_page(db, first, after, bounds=SERVER_BOUNDS, as_of=as_of)
+                )
             try:
                 page = runs.history_page(
-                    db, component, first, after, since, until, bounds=SERVER_BOUNDS
+                    db, component, first, after, since, until, bounds=SERVER_BOUNDS, as_of=as_of
                 )
             except NotFoundError:
                 return RunPage(runs=[], end_cursor=None, has_next_page=False)
@@ -145,31 +150,48 @@ class Query:
     @strawberry.field(
         description=(
             "Upstream lineage of an output: the run that produced it, its inputs and "
-            "dependencies, each node once at its shortest level."
+            "dependencies, each node once at its shortest level. `asOf`: the graph as it "
+            "stood then (the producer of then, the flags of then)."
         )
     )
     def trace(
-        self, info: Info, output_id: str, max_depth: int = 50, max_nodes: int = 5000
+        self,
+        info: Info,
+        output_id: str,
+        max_depth: int = 50,
+        max_nodes: int = 5000,
+        as_of: datetime | None = None,
     ) -> TraceResult:
         return _trace_result(
             lambda: lineage.trace(
-                info.context.db, output_id, max_depth, max_nodes, bounds=SERVER_BOUNDS
+                info.context.db, output_id, max_depth, max_nodes, bounds=SERVER_BOUNDS, as_of=as_of
             )
         )
 
     @strawberry.field(
         description=(
             "Downstream lineage of a run or output: everything it fed. `id` is 'run:<id>', "
-            "'io:<name>', or a plain output name."
+            "'io:<name>', or a plain output name. `asOf`: only runs started by then."
         )
     )
     def impact(
-        self, info: Info, id: str, max_depth: int = 50, max_nodes: int = 5000
+        self,
+        info: Info,
+        id: str,
+        max_depth: int = 50,
+        max_nodes: int = 5000,
+        as_of: datetime | None = None,
     ) -> TraceResult:
         def walk() -> lineage_store.TraceGraph:
             run_id, output_id = parse_node_id(id)
             return lineage.impact(
-                info.context.db, run_id, output_id, max_depth, max_nodes, bounds=SERVER_BOUNDS
+                info.context.db,
+                run_id,
+                output_id,
+                max_depth,
+                max_nodes,
+                bounds=SERVER_BOUNDS,
+                as_of=as_of,
             )
 
         return _trace_result(walk)
@@ -187,13 +209,28 @@ class Query:
         description="What differs between two runs of one component (by id).",
     )
 
-    @strawberry.field(description="Flagged outputs and the runs behind them, ranked.")
-    def review(self, info: Info, rank: ReviewRank = ReviewRank.COVERAGE, limit: int = 50) -> Review:
+    @strawberry.field(
+        description=(
+            "Flagged outputs and the runs behind them, ranked. `asOf`: with the flags, "
+            "producers and runs of then."
+        )
+    )
+    def review(
+        self,
+        info: Info,
+        rank: ReviewRank = ReviewRank.COVERAGE,
+        limit: int = 50,
+        as_of: datetime | None = None,
+    ) -> Review:
         with graphql_names():
-            result = review.review(info.context.db, rank.value, limit, maximum=MAX_PAGE)
+            result = review.review(
+                info.context.db, rank.value, limit, maximum=MAX_PAGE, as_of=as_of
+            )
         ochiai = rank is ReviewRank.OCHIAI
         return Review(
             rank=rank,
+            as_of=result.as_of,
+            note=result.note,
             flagged_outputs=list(result.flagged),
             culprits=[
                 Culprit(
@@ -208,10 +245,20 @@ class Query:
             ],
         )
 
-    @strawberry.field(description="The most recent runs with stale warnings.")
-    def staleness(self, info: Info, limit: int = 50) -> list[Staleness]:
+    @strawberry.field(description="The most recent runs with log-time stale warnings.")
+    def stale_runs(self, info: Info, limit: int = 50) -> list[Staleness]:
         stale = health.stale_runs(info.context.db, limit=max(1, min(limit, MAX_PAGE or limit)))
         return [Staleness(run=Run.from_entity(r), warnings=list(r.stale)) for r in stale]
+
+    @strawberry.field(
+        description=(
+            "Staleness computed now (or as of `asOf`) for an output or run and its upstream "
+            "trace: DATA, AGE, CODE and UPSTREAM reasons, each naming its cause, and the "
+            "re-run plan. `id` is 'run:<id>', 'io:<name>', or a plain output name."
+        )
+    )
+    def staleness(self, info: Info, id: str, as_of: datetime | None = None) -> StalenessResult:
+        return resolve_staleness(info.context.db, id, as_of)
 
     @strawberry.field(
         description=(

@@ -1,7 +1,8 @@
 """GraphQL object types: read-only views of the store's entities, built without I/O.
 
 Each type has a ``from_*`` constructor that copies what the store returned, so a resolver
-makes its one store call and every nested field is answered from memory (no N+1).
+makes its one store call and every nested field is answered from memory (no N+1). The one
+exception is ``flagEvents``, read when selected (see ``flag_events``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from strawberry.scalars import JSON
 
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import IOPointer as IOPointerEntity
+from mltrace_graph.server.graphql.flag_events import (
+    FlagEvent,
+    pointer_flag_events,
+    run_flag_events,
+)
 from mltrace_graph.store import trace_graph
 from mltrace_graph.store.history import ComponentInfo
 
@@ -38,6 +44,10 @@ class IOPointer:
     value: str
     pointer_type: PointerType
     flag: bool
+    flag_events: list[FlagEvent] = strawberry.field(
+        resolver=pointer_flag_events,
+        description="Flag and unflag events of this output, newest first (one query).",
+    )
 
     @classmethod
     def from_entity(cls, pointer: IOPointerEntity) -> IOPointer:
@@ -99,6 +109,10 @@ class Run:
     test_results: JSON
     params: JSON
     metrics: JSON
+    flag_events: list[FlagEvent] = strawberry.field(
+        resolver=run_flag_events,
+        description="Flag events of this run's outputs, newest first (one query).",
+    )
 
     @classmethod
     def from_entity(cls, run: ComponentRun) -> Run:
@@ -209,6 +223,12 @@ class TraceGraph:
     levels: int = strawberry.field(description="Number of distinct levels (max level + 1).")
     truncated: bool
     direction: str = strawberry.field(description="'upstream' (trace) or 'downstream' (impact).")
+    as_of: datetime | None = strawberry.field(
+        description="The moment the graph was read as of (null: now)."
+    )
+    note: str | None = strawberry.field(
+        description="Why the graph is empty when it is empty because of `asOf`; else null."
+    )
 
     @classmethod
     def from_store(cls, graph: trace_graph.TraceGraph) -> TraceGraph:
@@ -222,6 +242,8 @@ class TraceGraph:
             levels=max((n.level for n in graph.nodes), default=-1) + 1,
             truncated=graph.truncated,
             direction=graph.direction,
+            as_of=graph.as_of,
+            note=graph.note,
         )
 
 
@@ -246,6 +268,12 @@ class Review:
     rank: ReviewRank
     flagged_outputs: list[str]
     culprits: list[Culprit]
+    as_of: datetime | None = strawberry.field(
+        default=None, description="The moment the review was read as of (null: now)."
+    )
+    note: str | None = strawberry.field(
+        default=None, description="Why the review is empty when nothing was logged by `asOf`."
+    )
 
 
 @strawberry.type(description="A run with stale warnings (it may need to be re-run).")

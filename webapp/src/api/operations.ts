@@ -4,16 +4,19 @@
  */
 import { ApiError, gql } from './client';
 import { toLineageGraph, toRun, toRunSummary, type RawRun, type RawTrace } from './shape';
-import type { Component, Page, Pointer, Review, Run, RunSummary } from './types';
+import type { Component, Page, Pointer, Review, Run, RunSummary, StalenessReport, TraceDiff } from './types';
+import { asOfVariable } from '../asOf';
+import { STALENESS_FIELDS, staleKindsByRun, toStaleness, type RawStaleness } from './staleness';
 import type { Direction, LineageGraph } from '../graph/model';
 import type { Rank } from '../routes';
 
 const SUMMARY_FIELDS = `id componentName startTimestamp endTimestamp status stale`;
 const POINTER_FIELDS = `name value pointerType flag`;
 const RUN_FIELDS = `${SUMMARY_FIELDS} owner gitHash gitTags notes dependencyIds
-  testResults params metrics inputs { ${POINTER_FIELDS} } outputs { ${POINTER_FIELDS} }`;
+  testResults params metrics inputs { ${POINTER_FIELDS} } outputs { ${POINTER_FIELDS} }
+  flagEvents { at output flagged by }`;
 const TRACE_FIELDS = `__typename
-  ... on TraceGraph { root truncated
+  ... on TraceGraph { root truncated asOf note
     nodes { id kind level label run { ${SUMMARY_FIELDS} } ioPointer { ${POINTER_FIELDS} } }
     edges { source target type } }
   ... on NotFound { message }
@@ -75,10 +78,13 @@ async function fetchLineage(
   direction: Direction,
   rootId: string,
 ): Promise<LineageGraph | null> {
-  const signature = field === 'trace' ? '$outputId: String!, $maxDepth: Int!' : '$id: String!, $maxDepth: Int!';
-  const call = field === 'trace' ? 'trace(outputId: $outputId, maxDepth: $maxDepth)' : 'impact(id: $id, maxDepth: $maxDepth)';
-  const data = await gql<Record<string, Union<RawTrace>>>(
-    `query Lineage(${signature}) { result: ${call} { ${TRACE_FIELDS} } }`,
+  const signature = field === 'trace' ? '$outputId: String!, $staleId: String!' : '$id: String!';
+  const call = field === 'trace' ? 'trace(outputId: $outputId' : 'impact(id: $id';
+  // A trace brings what is stale behind its output in the same request.
+  const stale = field === 'trace' ? `staleness: staleness(id: $staleId, asOf: $asOf) { ${STALENESS_FIELDS} }` : '';
+  const data = await gql<{ result: Union<RawTrace>; staleness?: RawStaleness }>(
+    `query Lineage(${signature}, $maxDepth: Int!, $asOf: DateTime) {
+       result: ${call}, maxDepth: $maxDepth, asOf: $asOf) { ${TRACE_FIELDS} } ${stale} }`,
     args,
   );
   const result = data.result;
@@ -87,12 +93,27 @@ async function fetchLineage(
   const trace = result as RawTrace;
   // The server names the start node; fall back on the id asked for.
   const root = trace.nodes.some((n) => n.id === trace.root) ? trace.root : rootId;
-  return toLineageGraph(trace, root, direction);
+  const graph = toLineageGraph(trace, root, direction);
+  const staleness = toStaleness(data.staleness);
+  const kinds = staleKindsByRun(staleness);
+  return {
+    ...graph,
+    staleness,
+    nodes: graph.nodes.map((n) => {
+      const k = n.runId === undefined ? undefined : kinds.get(n.runId);
+      return k ? { ...n, staleKinds: k } : n;
+    }),
+  };
 }
 
-/** Upstream of an output; null when no output has that name. */
-export function fetchTrace(outputId: string, maxDepth: number): Promise<LineageGraph | null> {
-  return fetchLineage('trace', { outputId, maxDepth }, 'upstream', `io:${outputId}`);
+/** Upstream of an output (as it stood at `asOf`, or now); null when no output has that name. */
+export function fetchTrace(outputId: string, maxDepth: number, asOf?: string): Promise<LineageGraph | null> {
+  return fetchLineage(
+    'trace',
+    { outputId, staleId: `io:${outputId}`, maxDepth, asOf: asOfVariable(asOf) },
+    'upstream',
+    `io:${outputId}`,
+  );
 }
 
 /** The server's id for what `impact ID` names: a number is a run, anything else an output. */
@@ -100,25 +121,29 @@ export function impactId(id: string): string {
   return /^\d+$/.test(id) ? `run:${id}` : `io:${id}`;
 }
 
-/** Downstream of a run or an output; null when it does not exist. */
-export function fetchImpact(id: string, maxDepth: number): Promise<LineageGraph | null> {
-  return fetchLineage('impact', { id: impactId(id), maxDepth }, 'downstream', impactId(id));
+/** Downstream of a run or an output (as it stood at `asOf`, or now); null when it does not exist. */
+export function fetchImpact(id: string, maxDepth: number, asOf?: string): Promise<LineageGraph | null> {
+  return fetchLineage('impact', { id: impactId(id), maxDepth, asOf: asOfVariable(asOf) }, 'downstream', impactId(id));
 }
 
-export async function fetchReview(rank: Rank, limit = 50): Promise<Review> {
+export async function fetchReview(rank: Rank, limit = 50, asOf?: string): Promise<Review> {
   const data = await gql<{
     review: {
+      asOf: string | null;
+      note: string | null;
       flaggedOutputs: string[];
       culprits: { run: RawRun; ef: number; ep: number; coverage: number; ochiai: number; score: number }[];
     };
   }>(
-    `query Review($rank: ReviewRank!, $limit: Int!) {
-       review(rank: $rank, limit: $limit) {
-         flaggedOutputs
+    `query Review($rank: ReviewRank!, $limit: Int!, $asOf: DateTime) {
+       review(rank: $rank, limit: $limit, asOf: $asOf) {
+         asOf note flaggedOutputs
          culprits { ef ep coverage ochiai score run { ${SUMMARY_FIELDS} } } } }`,
-    { rank: rank.toUpperCase(), limit },
+    { rank: rank.toUpperCase(), limit, asOf: asOfVariable(asOf) },
   );
   return {
+    asOf: data.review.asOf,
+    note: data.review.note,
     flagged: data.review.flaggedOutputs.map((name) => ({ name, value: null, pointerType: 'UNKNOWN', flag: true })),
     culprits: data.review.culprits.map((c) => ({ ...c, run: toRunSummary(c.run) })),
   };
@@ -170,4 +195,75 @@ export async function fetchOutputIds(prefix: string, first = 20): Promise<string
     { prefix, first },
   );
   return data.ioPointers.map((p) => p.name);
+}
+
+/** How far up each trace the diff view draws; the server's node cap bounds it too. */
+export const DIFF_DEPTH = 50;
+
+const DIFF_RUN = `id componentName startTimestamp status stale`;
+
+interface RawTraceDiff extends Omit<TraceDiff, 'pairs' | 'onlyInA' | 'onlyInB'> {
+  pairs: (Omit<TraceDiff['pairs'][number], 'a' | 'b'> & { a: RawRun; b: RawRun })[];
+  onlyInA: RawRun[];
+  onlyInB: RawRun[];
+}
+
+export type DiffAnswer =
+  | { found: true; diff: TraceDiff; a: LineageGraph; b: LineageGraph }
+  | { found: false; message: string };
+
+/**
+ * The trace diff of outputs `a` and `b` and both traces (to draw them merged), in one request.
+ * An unknown output is `found: false` with the server's message naming it.
+ */
+export async function fetchDiff(a: string, b: string, asOf?: string): Promise<DiffAnswer> {
+  const data = await gql<{ diff: Union<RawTraceDiff>; traceA: Union<RawTrace>; traceB: Union<RawTrace> }>(
+    `query Diff($a: String!, $b: String!, $maxDepth: Int!, $asOf: DateTime) {
+       diff: traceDiff(a: $a, b: $b, asOf: $asOf) {
+         __typename
+         ... on TraceDiff { a b identical summary
+           pairs { component position same a { ${DIFF_RUN} } b { ${DIFF_RUN} } changes { field a b } }
+           onlyInA { ${DIFF_RUN} } onlyInB { ${DIFF_RUN} }
+           firstDivergences { component aRunId bRunId reason } }
+         ... on NotFound { message }
+         ... on InvalidInput { message field } }
+       traceA: trace(outputId: $a, maxDepth: $maxDepth, asOf: $asOf) { ${TRACE_FIELDS} }
+       traceB: trace(outputId: $b, maxDepth: $maxDepth, asOf: $asOf) { ${TRACE_FIELDS} } }`,
+    { a, b, maxDepth: DIFF_DEPTH, asOf: asOfVariable(asOf) },
+  );
+  const { diff, traceA, traceB } = data;
+  if (diff.__typename === 'NotFound') return { found: false, message: (diff as { message: string }).message };
+  if (diff.__typename === 'InvalidInput') throw new ApiError((diff as { message: string }).message);
+  if (traceA.__typename !== 'TraceGraph' || traceB.__typename !== 'TraceGraph') {
+    const missing = traceA.__typename !== 'TraceGraph' ? traceA : traceB;
+    return { found: false, message: (missing as { message?: string }).message ?? 'No such output' };
+  }
+  const raw = diff as RawTraceDiff;
+  const rootOf = (t: RawTrace, name: string): string => (t.nodes.some((n) => n.id === t.root) ? t.root : `io:${name}`);
+  return {
+    found: true,
+    diff: {
+      ...raw,
+      pairs: raw.pairs.map((p) => ({ ...p, a: toRunSummary(p.a), b: toRunSummary(p.b) })),
+      onlyInA: raw.onlyInA.map(toRunSummary),
+      onlyInB: raw.onlyInB.map(toRunSummary),
+    },
+    a: toLineageGraph(traceA as RawTrace, rootOf(traceA as RawTrace, a), 'upstream'),
+    b: toLineageGraph(traceB as RawTrace, rootOf(traceB as RawTrace, b), 'upstream'),
+  };
+}
+
+/**
+ * Staleness of each of these runs (as of `asOf`), in one request of aliased fields: the review
+ * shows it beside each suspect. A run the server cannot report on maps to null.
+ */
+export async function fetchRunStaleness(runIds: number[], asOf?: string): Promise<Map<number, StalenessReport | null>> {
+  if (runIds.length === 0) return new Map();
+  // Ids go in as variables ($r0, $r1, ...), never into the query text.
+  const params = runIds.map((_, i) => `$r${i}: String!`).join(', ');
+  const fields = runIds.map((_, i) => `s${i}: staleness(id: $r${i}, asOf: $asOf) { ${STALENESS_FIELDS} }`).join('\n');
+  const variables: Record<string, unknown> = { asOf: asOfVariable(asOf) };
+  runIds.forEach((id, i) => (variables[`r${i}`] = `run:${id}`));
+  const data = await gql<Record<string, RawStaleness>>(`query SuspectStaleness(${params}, $asOf: DateTime) { ${fields} }`, variables);
+  return new Map(runIds.map((id, i) => [id, toStaleness(data[`s${i}`])]));
 }

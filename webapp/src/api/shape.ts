@@ -1,6 +1,6 @@
 /** Server JSON to the app's shapes. Pure, so the odd cases (JSON strings, missing lists) are unit-tested. */
 import { edgeId, ioNodeId, runNodeId, type Direction, type LineageEdge, type LineageGraph, type LineageNode, type PointerKind } from '../graph/model';
-import type { Pointer, Run, RunSummary } from './types';
+import type { FlagEvent, Pointer, Run, RunSummary } from './types';
 
 export interface RawRun {
   id: number;
@@ -19,11 +19,14 @@ export interface RawRun {
   metrics?: unknown;
   inputs?: Pointer[] | null;
   outputs?: Pointer[] | null;
+  flagEvents?: FlagEvent[] | null;
 }
 
 export interface RawTrace {
   root: string;
   truncated: boolean;
+  asOf?: string | null;
+  note?: string | null;
   nodes: { id: string; kind: string; level: number | null; label?: string; run?: RawRun | null; ioPointer?: Pointer | null }[];
   edges: { source: string; target: string; type: string }[];
 }
@@ -67,6 +70,7 @@ export function toRun(raw: RawRun): Run {
     testResults: parseJsonish(raw.testResults),
     params: asRecord(raw.params),
     metrics: asRecord(raw.metrics),
+    flagEvents: raw.flagEvents ?? [],
   };
 }
 
@@ -167,5 +171,7 @@ export function toLineageGraph(raw: RawTrace, rootId: string, direction: Directi
     nodes,
     edges: flow.filter((e) => known.has(e.source) && known.has(e.target)),
     truncated: raw.truncated,
+    asOf: raw.asOf ?? null,
+    note: raw.note ?? null,
   };
 }

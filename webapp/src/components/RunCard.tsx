@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { fetchCodeSnapshot, saveNotes, setFlag } from '../api/operations';
 import { formatDuration } from '../api/shape';
-import type { Pointer, Run } from '../api/types';
+import type { FlagEvent, Pointer, Run } from '../api/types';
 import { href } from '../navigation';
 
 function Timestamp({ value }: { value: string | null }) {
@@ -87,6 +87,27 @@ function KeyValues({ title, values }: { title: string; values: Record<string, un
             </div>
           ))}
         </dl>
+      )}
+    </section>
+  );
+}
+
+/** The audit trail of flags on the run's outputs, newest first: who flagged what, and when. */
+function FlagTrail({ events }: { events: FlagEvent[] }) {
+  return (
+    <section>
+      <h3>Flag history</h3>
+      {events.length === 0 ? (
+        <p className="muted">No flag has been set or cleared on these outputs.</p>
+      ) : (
+        <ol className="flag-trail" data-testid="flag-trail">
+          {events.map((e) => (
+            <li key={`${e.at}/${e.output}/${String(e.flagged)}`} data-testid="flag-event">
+              <Timestamp value={e.at} /> <span className={e.flagged ? 'flag-mark' : 'muted'}>{e.flagged ? '⚑ flagged' : '⚐ unflagged'}</span>{' '}
+              <a href={href({ view: 'trace', outputId: e.output, depth: null })}>{e.output}</a> <span className="muted">by {e.by}</span>
+            </li>
+          ))}
+        </ol>
       )}
     </section>
   );
@@ -235,6 +256,7 @@ export function RunCard({ run, compact = false }: { run: Run; compact?: boolean 
               <pre className="code">{JSON.stringify(run.testResults, null, 2)}</pre>
             )}
           </section>
+          <FlagTrail events={run.flagEvents} />
           <Notes key={run.id} run={run} />
           <CodeSnapshot runId={run.id} />
         </>

@@ -10,13 +10,15 @@ import {
   ReactFlowProvider,
   MarkerType,
   useReactFlow,
+  useStore,
   type Edge,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, type MouseEvent } from 'react';
+import { useEffect, useMemo, useRef, type MouseEvent } from 'react';
 import type { BoundGraph } from './bound';
-import { layoutGraph } from './layout';
+import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { NODE_TYPES, type FlowNode } from './nodes';
+import { boundsOf, initialViewport, type Size } from './viewport';
 
 interface Props {
   graph: BoundGraph;
@@ -29,11 +31,15 @@ interface Props {
   dark: boolean;
 }
 
-const NODE_WIDTH = 180;
-const NODE_HEIGHT = 50;
+/** Canvas sizes are rounded down to this step so a drag-resize does not re-lay the graph per pixel. */
+const SIZE_STEP = 20;
+
+const DIFF_COLOURS = { same: '#adb5bd', changed: '#ae3ec9', onlyA: '#1c7ed6', onlyB: '#2f9e44' } as const;
 
 function minimapColour(node: FlowNode): string {
   const n = node.data.node;
+  if (n.diff) return DIFF_COLOURS[n.diff];
+  if (n.staleKinds?.length) return '#f08c00';
   if (n.flagged || n.failed) return '#d9480f';
   if (n.stale) return '#f08c00';
   return n.kind === 'run' ? '#4263eb' : '#868e96';
@@ -41,7 +47,10 @@ function minimapColour(node: FlowNode): string {
 
 function Graph({ graph, lit, litEdges, focus, onNodeClick, dark }: Props) {
   const flow = useReactFlow();
-  const positions = useMemo(() => layoutGraph(graph), [graph]);
+  const width = useStore((s) => Math.floor(s.width / SIZE_STEP) * SIZE_STEP);
+  const height = useStore((s) => Math.floor(s.height / SIZE_STEP) * SIZE_STEP);
+  const canvas: Size | null = useMemo(() => (width > 0 && height > 0 ? { width, height } : null), [width, height]);
+  const positions = useMemo(() => layoutGraph(graph, { canvas }), [graph, canvas]);
   const highlighting = lit.size > 0;
   const nodes: FlowNode[] = useMemo(
     () =>
@@ -80,12 +89,22 @@ function Graph({ graph, lit, litEdges, focus, onNodeClick, dark }: Props) {
     [graph, litEdges, highlighting],
   );
 
-  // Re-fit when nodes appear or disappear (expand, collapse, groups), not on flag changes.
-  const count = graph.nodes.length;
+  // Set the camera when nodes appear or disappear (expand, collapse, groups) or the canvas
+  // changes size, not on flag changes: the whole graph when it fits legibly, else a legible
+  // zoom around the start node (see viewport.ts).
+  const fitKey = `${graph.nodes.length}|${width}x${height}`;
+  const fitted = useRef<string | null>(null);
   useEffect(() => {
-    const timer = window.setTimeout(() => void flow.fitView({ duration: 200, maxZoom: 1.2 }), 50);
-    return () => window.clearTimeout(timer);
-  }, [count, flow]);
+    if (!canvas || fitted.current === fitKey) return;
+    const first = fitted.current === null;
+    fitted.current = fitKey;
+    const node = { width: NODE_WIDTH, height: NODE_HEIGHT };
+    const bounds = boundsOf(positions.values(), node);
+    if (!bounds) return;
+    const root = positions.get(graph.rootId);
+    const focusBox = root ? { x: root.x, y: root.y, ...node } : null;
+    void flow.setViewport(initialViewport(bounds, canvas, focusBox), { duration: first ? 0 : 200 });
+  }, [fitKey, canvas, positions, graph.rootId, flow]);
 
   useEffect(() => {
     if (!focus) return;
@@ -109,8 +128,6 @@ function Graph({ graph, lit, litEdges, focus, onNodeClick, dark }: Props) {
       edges={edges}
       nodeTypes={NODE_TYPES}
       onNodeClick={(event: MouseEvent, node) => onNodeClick(node.id, event.shiftKey)}
-      fitView
-      fitViewOptions={{ maxZoom: 1.2 }}
       minZoom={0.02}
       maxZoom={2.5}
       onlyRenderVisibleElements
@@ -122,7 +139,9 @@ function Graph({ graph, lit, litEdges, focus, onNodeClick, dark }: Props) {
     >
       <Background gap={24} />
       <Controls showInteractive={false} position="top-left" />
-      <MiniMap pannable zoomable nodeColor={minimapColour} ariaLabel="Minimap" position="bottom-left" />
+      {/* Bottom right: with bands filled in reading order the last band is the shortest, so
+          that corner is the emptiest one of a first view. */}
+      <MiniMap pannable zoomable nodeColor={minimapColour} ariaLabel="Minimap" position="bottom-right" />
     </ReactFlow>
   );
 }

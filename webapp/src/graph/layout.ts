@@ -7,6 +7,7 @@
  * left of what feeds it, then two barycenter sweeps to order each column. Linear-ish, pure.
  */
 import { adjacency, type LineageEdge, type LineageGraph, type LineageNode } from './model';
+import { columnsPerBand, type Cell, type Size } from './viewport';
 
 export interface Position {
   x: number;
@@ -14,12 +15,28 @@ export interface Position {
   column: number;
 }
 
-export interface LayoutOptions {
-  columnWidth: number;
-  rowHeight: number;
+export interface LayoutOptions extends Cell {
+  /**
+   * The canvas the graph opens in. When given, a long and shallow graph is wrapped into bands
+   * of columns (see `columnsPerBand`) so its first view is legible; without it, one band.
+   */
+  canvas: Size | null;
 }
 
-const DEFAULTS: LayoutOptions = { columnWidth: 240, rowHeight: 72 };
+/** Node boxes are fixed (React Flow and the minimap need sizes without measuring). */
+export const NODE_WIDTH = 180;
+export const NODE_HEIGHT = 50;
+
+// Gaps of 40 px across and 14 px down: wide enough for an arrow, tight enough that a
+// 50-node graph still fits a laptop window at a legible zoom.
+const DEFAULTS: LayoutOptions = {
+  columnWidth: 220,
+  rowHeight: 64,
+  nodeWidth: NODE_WIDTH,
+  nodeHeight: NODE_HEIGHT,
+  bandGap: 56,
+  canvas: null,
+};
 
 /**
  * Column index (0 = leftmost) of every node.
@@ -114,18 +131,32 @@ export function orderColumns(
   return layers;
 }
 
-/** Positions for every node: columns left to right, each column centred on y = 0. */
+/**
+ * Positions (top-left corners) for every node: columns left to right, each column centred on
+ * its band's middle line; the first band's middle is y = 0 and further bands stack below it.
+ */
 export function layoutGraph(
   graph: Pick<LineageGraph, 'nodes' | 'edges' | 'direction'>,
   options: Partial<LayoutOptions> = {},
 ): Map<string, Position> {
-  const { columnWidth, rowHeight } = { ...DEFAULTS, ...options };
+  const cell = { ...DEFAULTS, ...options };
   const columns = assignColumns(graph);
   const layers = orderColumns(graph.nodes, graph.edges, columns);
+  const sizes = layers.map((layer) => layer.length);
+  const perBand = cell.canvas ? columnsPerBand(sizes, cell.canvas, cell) : Math.max(layers.length, 1);
   const positions = new Map<string, Position>();
-  layers.forEach((layer, column) => {
-    const offset = ((layer.length - 1) * rowHeight) / 2;
-    layer.forEach((id, index) => positions.set(id, { x: column * columnWidth, y: index * rowHeight - offset, column }));
-  });
+  let middle = 0;
+  for (let start = 0; start < layers.length; start += perBand) {
+    const band = layers.slice(start, start + perBand);
+    const rows = Math.max(1, ...band.map((layer) => layer.length));
+    if (start > 0) middle += ((rows - 1) * cell.rowHeight) / 2;
+    band.forEach((layer, offset) => {
+      const shift = ((layer.length - 1) * cell.rowHeight) / 2;
+      layer.forEach((id, index) =>
+        positions.set(id, { x: offset * cell.columnWidth, y: middle + index * cell.rowHeight - shift, column: start + offset }),
+      );
+    });
+    middle += ((rows - 1) * cell.rowHeight) / 2 + cell.nodeHeight + cell.bandGap;
+  }
   return positions;
 }

@@ -5,8 +5,13 @@
  * run), whichever way the trace was walked, so layout and path-finding need one rule only.
  */
 
+import type { StaleKind, StalenessReport } from '../api/types';
+
 export type PointerKind = 'data' | 'model' | 'endpoint' | 'unknown';
 export type NodeKind = 'run' | PointerKind | 'group';
+
+/** In the diff view: what the trace diff says about a node (see graph/diff.ts). */
+export type DiffState = 'same' | 'changed' | 'onlyA' | 'onlyB';
 
 export interface LineageNode {
   /** `run:<id>`, `io:<name>` or `group:<parent>`: typed so a click knows what it hit. */
@@ -23,6 +28,12 @@ export interface LineageNode {
   flagged?: boolean;
   /** For a group node: the ids it stands for. */
   members?: string[];
+  /** Diff view only: the node's state, which side a changed run is on, and which output it is. */
+  diff?: DiffState;
+  diffSide?: 'A' | 'B';
+  diffRoot?: 'A' | 'B';
+  /** Why the run is stale now (or as of the graph's moment), computed when asked; absent when fresh. */
+  staleKinds?: StaleKind[];
 }
 
 export type EdgeKind = 'consumed' | 'produced' | 'depends' | 'group';
@@ -43,6 +54,12 @@ export interface LineageGraph {
   edges: LineageEdge[];
   /** The server stopped at a bound (depth or node cap): there is more than this. */
   truncated: boolean;
+  /** The moment the graph is shown as of (null or absent: now). */
+  asOf?: string | null;
+  /** The server's word on why an as-of graph is empty ("nothing had been logged by ..."). */
+  note?: string | null;
+  /** For a trace: what is stale behind the output and the re-run plan (null when not asked or unknown). */
+  staleness?: StalenessReport | null;
 }
 
 export const runNodeId = (id: number): string => `run:${id}`;

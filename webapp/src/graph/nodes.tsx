@@ -27,9 +27,27 @@ function classes(data: NodeData, base: string): string {
     data.lit && 'lit',
     data.dim && 'dim',
     data.root && 'root',
+    n.diff && `diff-${n.diff}`,
+    n.staleKinds?.length && `stale-now stale-${n.staleKinds[0]?.toLowerCase()}`,
   ]
     .filter(Boolean)
     .join(' ');
+}
+
+const DIFF_MARK = { same: null, changed: 'changed', onlyA: 'only A', onlyB: 'only B' } as const;
+
+/** The diff view's word on a node: its state, and for a changed run the side it is on. */
+function DiffMark({ node }: { node: LineageNode }) {
+  if (!node.diff) return null;
+  const text = DIFF_MARK[node.diff];
+  const side = node.diffSide ? ` (${node.diffSide})` : '';
+  const root = node.diffRoot ? <span className="mark diff-root">output {node.diffRoot}</span> : null;
+  return (
+    <>
+      {text && <span className={`mark diff-${node.diff}`}>{text + side}</span>}
+      {root}
+    </>
+  );
 }
 
 function Handles() {
@@ -50,7 +68,13 @@ export const RunNode = memo(function RunNode({ data }: NodeProps<FlowNode>) {
       <div className="gnode-label">{n.component}</div>
       <div className="gnode-marks">
         {n.failed && <span className="mark failed">failed</span>}
-        {n.stale && <span className="mark stale">stale</span>}
+        {n.stale && !n.staleKinds?.length && <span className="mark stale">stale</span>}
+        {n.staleKinds?.map((kind) => (
+          <span key={kind} className={`mark stale-${kind.toLowerCase()}`} data-testid="stale-kind">
+            {kind}
+          </span>
+        ))}
+        <DiffMark node={n} />
         {data.more && <span className="mark more">more ›</span>}
       </div>
     </div>
@@ -67,6 +91,7 @@ export const PointerNode = memo(function PointerNode({ data }: NodeProps<FlowNod
         {n.kind}
       </div>
       <div className="gnode-label">{n.label}</div>
+      <DiffMark node={n} />
       {data.more && <span className="mark more">more ›</span>}
     </div>
   );

@@ -1,14 +1,18 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { fetchImpact, fetchRun, fetchTrace } from '../../api/operations';
 import { useLoad } from '../../api/hooks';
 import type { Pointer } from '../../api/types';
 import { FlagToggle, RunCard } from '../../components/RunCard';
-import { ErrorState, Loading, NotFound } from '../../components/States';
+import { Empty, ErrorState, Loading, NotFound } from '../../components/States';
+import { staleLegend, StalePanel } from '../../components/Staleness';
+import { TimeControl } from '../../components/TimeControl';
+import { Legend } from '../../graph/Legend';
 import { boundGraph, describeBounds, expandStep, searchNodes } from '../../graph/bound';
 import { LineageView } from '../../graph/LineageView';
 import type { LineageGraph, LineageNode } from '../../graph/model';
 import { findPath } from '../../graph/path';
 import { href, navigate } from '../../navigation';
+import type { Route } from '../../routes';
 
 export const DEFAULT_DEPTH = 3;
 const FAN_OUT_CAP = 12;
@@ -17,28 +21,58 @@ interface Props {
   mode: 'trace' | 'impact';
   id: string;
   depth: number | null;
+  /** The moment to show the graph as of (the URL's `asOf`); absent for now. */
+  asOf?: string;
   dark: boolean;
 }
 
+/** The route that shows this page with other settings; the back button undoes each change. */
+function lineageRoute(mode: 'trace' | 'impact', id: string, depth: number | null, asOf: string | undefined): Route {
+  const moment = asOf ? { asOf } : {};
+  return mode === 'trace' ? { view: 'trace', outputId: id, depth, ...moment } : { view: 'impact', id, depth, ...moment };
+}
+
 /** `trace OUTPUT_ID` and `impact ID`: fetch the bounded graph, draw it, and explain what is left out. */
-export function LineagePage({ mode, id, depth, dark }: Props) {
+export function LineagePage({ mode, id, depth, asOf, dark }: Props) {
   const d = depth ?? DEFAULT_DEPTH;
-  const [result, reload] = useLoad(`${mode}/${id}/${d}`, () =>
-    mode === 'trace' ? fetchTrace(id, d) : fetchImpact(id, d),
-  );
+  const key = `${mode}/${id}/${d}/${asOf ?? 'now'}`;
+  const [result, reload] = useLoad(key, () => (mode === 'trace' ? fetchTrace(id, d, asOf) : fetchImpact(id, d, asOf)));
   const title = mode === 'trace' ? `Trace of ${id}` : `Impact of ${/^\d+$/.test(id) ? `run ${id}` : id}`;
+  const time = <TimeControl asOf={asOf} onChange={(next) => navigate(lineageRoute(mode, id, depth, next))} />;
   return (
     <div className="page lineage-page">
       {result.state === 'loading' && <Loading what="the lineage" />}
       {result.state === 'error' && <ErrorState error={result.error} onRetry={reload} />}
       {result.state === 'ok' && result.data === null && (
-        <NotFound
-          what={mode === 'trace' ? `No output named "${id}"` : `No run or output "${id}"`}
-          hint={<p>Output ids autocomplete in the command bar; `recent` lists the latest runs.</p>}
-        />
+        <>
+          {asOf && time}
+          <NotFound
+            what={mode === 'trace' ? `No output named "${id}"` : `No run or output "${id}"`}
+            hint={<p>Output ids autocomplete in the command bar; `recent` lists the latest runs.</p>}
+          />
+        </>
       )}
-      {result.state === 'ok' && result.data && (
-        <LoadedLineage key={`${mode}/${id}/${d}`} title={title} full={result.data} mode={mode} id={id} depth={d} dark={dark} />
+      {result.state === 'ok' && result.data && result.data.nodes.length === 0 && (
+        <>
+          <h1>{title}</h1>
+          {time}
+          <Empty title="Nothing to draw at that moment">
+            <p data-testid="as-of-note">{result.data.note ?? 'The graph was empty then.'}</p>
+          </Empty>
+        </>
+      )}
+      {result.state === 'ok' && result.data && result.data.nodes.length > 0 && (
+        <LoadedLineage
+          key={key}
+          title={title}
+          full={result.data}
+          mode={mode}
+          id={id}
+          depth={d}
+          asOf={asOf}
+          time={time}
+          dark={dark}
+        />
       )}
     </div>
   );
@@ -50,10 +84,13 @@ interface LoadedProps {
   mode: 'trace' | 'impact';
   id: string;
   depth: number;
+  asOf: string | undefined;
+  /** The page's time control, drawn in the toolbar. */
+  time: ReactNode;
   dark: boolean;
 }
 
-function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedProps) {
+function LoadedLineage({ title, full: loaded, mode, id, depth, asOf, time, dark }: LoadedProps) {
   const [full, setFull] = useState(loaded);
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [openGroups, setOpenGroups] = useState<Set<string>>(new Set());
@@ -64,6 +101,9 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedPro
   const [pathEnds, setPathEnds] = useState<[string, string] | null>(null);
   const [query, setQuery] = useState('');
   const [matchIndex, setMatchIndex] = useState(0);
+  const [showStale, setShowStale] = useState(false);
+  const staleness = full.staleness ?? null;
+  const legend = useMemo(() => staleLegend(staleness), [staleness]);
 
   const graph = useMemo(
     () => boundGraph(full, { collapsed, fanOutCap, openGroups }),
@@ -113,8 +153,7 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedPro
       return next;
     });
 
-  const setDepth = (value: number): void =>
-    navigate(mode === 'trace' ? { view: 'trace', outputId: id, depth: value } : { view: 'impact', id, depth: value });
+  const setDepth = (value: number): void => navigate(lineageRoute(mode, id, value, asOf));
 
   const side = mode === 'trace' ? ('upstream' as const) : ('downstream' as const);
   const partial = full.truncated || graph.hiddenCount > 0;
@@ -155,8 +194,29 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedPro
               Clear path
             </button>
           )}
+          {staleness && (
+            <button
+              type="button"
+              aria-pressed={showStale}
+              className={staleness.fresh ? undefined : 'stale-button'}
+              onClick={() => {
+                setShowStale((v) => !v);
+                setSelected(null);
+              }}
+            >
+              {staleness.fresh ? 'Fresh' : `What is stale (${staleness.plan.length} to re-run)`}
+            </button>
+          )}
+          {mode === 'trace' && <CompareWith outputId={id} asOf={asOf} />}
         </div>
       </div>
+      {time}
+      {full.note && (
+        <div className="graph-notice partial" data-testid="as-of-note">
+          {full.note}
+        </div>
+      )}
+      {legend.length > 0 && <Legend title="Why runs are stale" items={legend} />}
       <div className={partial ? 'graph-notice partial' : 'graph-notice'} data-testid="graph-notice">
         {describeBounds({
           truncated: full.truncated,
@@ -189,6 +249,7 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedPro
       </div>
       <div className="graph-area">
         <LineageView graph={graph} lit={lit} litEdges={litEdges} focus={focus} onNodeClick={onNodeClick} dark={dark} />
+        {showStale && staleness && !selectedNode && <StalePanel report={staleness} onClose={() => setShowStale(false)} />}
         {selectedNode && (
           <NodePanel
             key={selectedNode.id}
@@ -203,6 +264,37 @@ function LoadedLineage({ title, full: loaded, mode, id, depth, dark }: LoadedPro
         )}
       </div>
     </>
+  );
+}
+
+/** "Compare with…": diff this trace against another output's (a good one against a bad one). */
+function CompareWith({ outputId, asOf }: { outputId: string; asOf: string | undefined }) {
+  const [open, setOpen] = useState(false);
+  const [other, setOther] = useState('');
+  const go = (): void => {
+    const b = other.trim();
+    if (b) navigate({ view: 'diff', a: outputId, b, ...(asOf ? { asOf } : {}) });
+  };
+  if (!open) {
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        Compare with…
+      </button>
+    );
+  }
+  return (
+    <form
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        go();
+      }}
+    >
+      <input aria-label="Compare with output" placeholder="Another output id" value={other} autoFocus onChange={(e) => setOther(e.target.value)} />
+      <button type="submit" disabled={!other.trim()}>
+        Compare
+      </button>
+    </form>
   );
 }
 
