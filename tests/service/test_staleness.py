@@ -98,6 +98,8 @@ def test_as_of_before_the_first_run_is_an_empty_fresh_answer(db: Database) -> No
     retrained(db)
     report = staleness.staleness(db, "preds-1", as_of=T0 - timedelta(days=1))
     assert (report.fresh, report.runs, report.plan) == (True, (), ())
+    not_started = staleness.staleness(db, run_id=4, as_of=T0 + timedelta(minutes=25))
+    assert (not_started.target, not_started.fresh, not_started.runs) == ("run:4", True, ())
 
 
 def test_changed_git_hash_makes_featuregen_code_stale_and_the_plan_reruns_downstream_in_order(
