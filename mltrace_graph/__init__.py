@@ -36,6 +36,8 @@ from mltrace_graph.entities.test import Test
 from mltrace_graph.errors import SpooledRunWarning, StaleRunWarning
 from mltrace_graph.queries import (
     backtrace,
+    diff_runs,
+    diff_traces,
     flag_impact,
     flag_output_id,
     get_all_tags,
@@ -75,6 +77,8 @@ __all__ = [
     "create_component",
     "create_random_ids",
     "default_client",
+    "diff_runs",
+    "diff_traces",
     "flag_impact",
     "flag_output_id",
     "get_all_tags",

@@ -21,7 +21,16 @@ from mltrace_graph.client.session import default_client
 from mltrace_graph.entities.component_run import ComponentRun
 from mltrace_graph.entities.io_pointer import IOPointer
 from mltrace_graph.errors import NotFoundError
-from mltrace_graph.service import components, lineage, pointers, review, runs, search, staleness
+from mltrace_graph.service import (
+    components,
+    diff,
+    lineage,
+    pointers,
+    review,
+    runs,
+    search,
+    staleness,
+)
 from mltrace_graph.service.staleness import PlanStep, StalenessReport
 from mltrace_graph.store.connection import Database
 from mltrace_graph.store.history import ComponentInfo
@@ -266,3 +275,30 @@ def search_runs(
         max_results=max_results,
     )
     return pd.DataFrame.from_records(found.records, columns=found.columns)
+
+
+# --- diff ----------------------------------------------------------------------------------
+
+
+def diff_traces(a: str, b: str, as_of: datetime | str | None = None) -> diff.TraceDiff:
+    """What differs between the lineage of outputs ``a`` and ``b``, and where to look first.
+
+    Runs are aligned by component (and by depth, then start time, where a component occurs
+    several times); ``first_divergences`` are the most upstream aligned runs that differ
+    in more than time. ``as_of`` looks at the graph as it stood then (naive means UTC).
+    ``to_dict()`` gives JSON-ready data.
+
+    Raises:
+        NotFoundError: an output does not exist (``exc.ids`` names it).
+    """
+    return diff.diff_traces(_db(), a, b, as_of=as_of)
+
+
+def diff_runs(run_a: int | str, run_b: int | str) -> diff.RunPairDiff:
+    """What differs between two runs of one component (``same`` when they are one run).
+
+    Raises:
+        NotFoundError: a run does not exist (``exc.ids`` names it).
+        InvalidInputError: the runs are of different components.
+    """
+    return diff.diff_runs(_db(), run_a, run_b)

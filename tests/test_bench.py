@@ -25,6 +25,7 @@ def test_tiny_benchmark_measures_every_area_and_writes_its_report(
         "impact",
         "history",
         "search",
+        "diff",
         "staleness",
         "server",
         "metrics",

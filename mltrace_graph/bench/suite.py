@@ -376,6 +376,9 @@ def measure_reads(report: Report, scale: Scale) -> None:
         lambda: mt.search_runs(component="train", since=since, max_results=100), scale.reps
     )
     report.add(_timed("search", "search_runs(component, since, max_results=100)", sample))
+    from mltrace_graph.bench.diff_rows import measure_diffs  # imports this module
+
+    measure_diffs(report, scale)
 
 
 # What the web app asks for when it draws a trace (see graphql/examples/trace.graphql).

@@ -51,6 +51,7 @@ def main() -> None:
 
 def _register() -> None:
     """Imports the command modules, which attach their commands to ``main``."""
+    import mltrace_graph.cli.diff  # noqa: F401  (diff, diff-runs)
     from mltrace_graph.cli import (  # noqa: F401
         browse,
         db,

@@ -38,7 +38,9 @@ from mltrace_graph.wire import DEFAULT_STALENESS_THRESHOLD, Row, apply_written, 
 #    of the producer after it. Those are all the rule can move to it, so a producer logged
 #    late (spool replay, a slow writer) re-links exactly them; for each, the dependency
 #    edges the rule no longer picks are deleted, the missing ones created, and its stale
-#    warnings computed again.
+#    warnings computed again. The edges it has are read once and compared with the ones
+#    picked: CREATE, not MERGE, because no other writer can add a DEPENDS_ON meanwhile (the
+#    Sequence lock below); MERGE's per-edge lock and probe cost about 7 db hits a run.
 #
 # Racing writers cannot miss each other: every batch takes the Sequence lock before phase
 # 1 and holds it to commit, so a second writer's reads (all after its own lock) see the
@@ -191,14 +193,13 @@ CALL (created) {
   }
   WITH r, by_input + by_name AS picked
   CALL (r, picked) {
-    MATCH (r)-[old:DEPENDS_ON]->(dep:ComponentRun)
-    WHERE NOT dep IN picked
-    DELETE old
-  }
-  CALL (r, picked) {
+    OPTIONAL MATCH (r)-[old:DEPENDS_ON]->(had:ComponentRun)
+    WITH r, picked, collect(old) AS olds, collect(had) AS had
+    FOREACH (gone IN [o IN olds WHERE NOT endNode(o) IN picked] | DELETE gone)
+    WITH r, had, picked
     UNWIND picked AS dep
-    WITH DISTINCT r, dep
-    MERGE (r)-[:DEPENDS_ON]->(dep)
+    WITH DISTINCT r, had, dep WHERE NOT dep IN had
+    CREATE (r)-[:DEPENDS_ON]->(dep)
   }
   CALL (r) {
     MATCH (r)-[:DEPENDS_ON]->(dep:ComponentRun)

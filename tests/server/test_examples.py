@@ -53,4 +53,5 @@ def test_example_operation_runs_without_errors(
             "FlagSuccess",
             "CypherRows",
             "StalenessReport",
+            "TraceDiff",
         )

@@ -18,6 +18,7 @@ from mltrace_graph.errors import (
     NotFoundError,
 )
 from mltrace_graph.server.auth import authenticate
+from mltrace_graph.server.graphql import diff
 from mltrace_graph.server.graphql.context import Info
 from mltrace_graph.server.graphql.ids import graphql_names, not_found, parse_node_id
 from mltrace_graph.server.graphql.staleness import StalenessResult, resolve_staleness
@@ -173,6 +174,19 @@ class Query:
             )
 
         return _trace_result(walk)
+
+    trace_diff: diff.TraceDiffResult = strawberry.field(
+        resolver=diff.trace_diff,
+        description=(
+            "What differs between the upstream lineage of outputs `a` and `b`, as of "
+            "`asOf` (default now): runs aligned by component, their changes, runs on one "
+            "side only, and the first divergences (where to look first)."
+        ),
+    )
+    run_diff: diff.RunDiffResult = strawberry.field(
+        resolver=diff.run_diff,
+        description="What differs between two runs of one component (by id).",
+    )
 
     @strawberry.field(description="Flagged outputs and the runs behind them, ranked.")
     def review(self, info: Info, rank: ReviewRank = ReviewRank.COVERAGE, limit: int = 50) -> Review:
