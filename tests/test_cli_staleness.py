@@ -104,6 +104,10 @@ def test_as_of_before_the_code_change_is_fresh(pipeline: Database) -> None:
     assert early.output.splitlines() == [
         "preds-1: fresh (no run had produced it as of 2025-12-31 00:00:00 UTC, so nothing to check)"
     ]
+    not_yet = cli("stale", "run:4", "--as-of", "2026-01-01T00:25")
+    assert not_yet.output.splitlines() == [
+        "run:4: fresh (it had not started as of 2026-01-01 00:25:00 UTC, so nothing to check)"
+    ]
 
 
 def test_an_unknown_output_or_run_exits_1_naming_it(pipeline: Database) -> None:

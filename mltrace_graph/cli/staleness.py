@@ -41,10 +41,10 @@ def _moment(report: StalenessReport) -> str:
 
 def _headline(report: StalenessReport) -> str:
     if not report.runs:
-        return (
-            f"{report.target}: fresh (no run had produced it as of {_moment(report)}, "
-            "so nothing to check)"
+        what = (
+            "it had not started" if report.target.startswith("run:") else "no run had produced it"
         )
+        return f"{report.target}: fresh ({what} as of {_moment(report)}, so nothing to check)"
     total = len(report.runs)
     if report.fresh:
         word = click.style("fresh", fg="green", bold=True)

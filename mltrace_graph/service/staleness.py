@@ -21,7 +21,6 @@ new one. The log-time ``stale`` list on each run is left as it was (mltrace's).
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -212,8 +211,9 @@ def _report(target: str, facts: TraceFacts, as_of: datetime | None) -> Staleness
 def _upstream_first(runs: Iterable[ComponentRun]) -> list[int]:
     """A topological order of the trace over DEPENDS_ON, dependencies first.
 
-    Among runs whose dependencies are all placed, the component name first in
-    alphabetical order goes next (then the lower id), so the order is the same every time.
+    Runs are taken by their stage, the longest chain of dependencies below them in the
+    trace (so every run comes after all of its dependencies), then by component name,
+    then by id: the two clean runs of two cycles come together, before either featuregen.
     """
     by_id = {int(r.id or 0): r for r in runs}
     waiting = {i: {d for d in r.dependency_ids if d in by_id} for i, r in by_id.items()}
@@ -221,17 +221,16 @@ def _upstream_first(runs: Iterable[ComponentRun]) -> list[int]:
     for i, deps in waiting.items():
         for dep in deps:
             users[dep].append(i)
-    ready = [(by_id[i].component_name, i) for i, deps in waiting.items() if not deps]
-    heapq.heapify(ready)
-    order: list[int] = []
-    while ready:
-        _, run_id = heapq.heappop(ready)
-        order.append(run_id)
+    stage = dict.fromkeys(by_id, 0)
+    ready = [i for i, deps in waiting.items() if not deps]
+    while ready:  # Kahn's algorithm: a run's stage is final once its last dependency is
+        run_id = ready.pop()
         for user in users[run_id]:
+            stage[user] = max(stage[user], stage[run_id] + 1)
             waiting[user].discard(run_id)
             if not waiting[user]:
-                heapq.heappush(ready, (by_id[user].component_name, user))
-    return order
+                ready.append(user)
+    return sorted(by_id, key=lambda i: (stage[i], by_id[i].component_name, i))
 
 
 def _own_reasons(facts: RunFacts, trace: TraceFacts, as_of: datetime | None) -> tuple[Reason, ...]:

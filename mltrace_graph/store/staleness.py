@@ -125,7 +125,8 @@ WITH CASE WHEN """
 # then one projection of every run named. Code counts as other only where both runs
 # recorded it (a git hash or a code snapshot), so a run logged outside git is not "new code"
 # (a comparison with null is null, so CASE falls through), and a run that recorded neither
-# is not looked up at all. CASE rather than OR: the planner
+# is not looked up at all (UNWIND of an empty list: a WHERE there would be moved after the
+# index seek by the planner). CASE rather than OR: the planner
 # splits an OR into a union of seeks that must be sorted whole, where one seek read
 # backwards stops at the first match (PartialTop).
 _TAIL: LiteralString = (
@@ -155,16 +156,21 @@ CALL (trace) {
 CALL (trace) {
   UNWIND trace AS r
   CALL (r) {
-    WITH r WHERE r.git_hash IS NOT NULL OR r.code_snapshot IS NOT NULL
-    MATCH (n:ComponentRun)
-    USING INDEX n:ComponentRun(component_name, start_timestamp)
-    WHERE n.component_name = r.component_name AND n.start_timestamp > r.start_timestamp
-      AND """
+    UNWIND CASE WHEN r.git_hash IS NULL AND r.code_snapshot IS NULL THEN [] ELSE [r] END
+      AS recorded
+    CALL (recorded) {
+      MATCH (n:ComponentRun)
+      USING INDEX n:ComponentRun(component_name, start_timestamp)
+      WHERE n.component_name = recorded.component_name
+        AND n.start_timestamp > recorded.start_timestamp
+        AND """
     + _seek_started_by("n")
     + """
-      AND CASE WHEN n.git_hash <> r.git_hash THEN true
-               WHEN n.code_snapshot <> r.code_snapshot THEN true ELSE false END
-    WITH n ORDER BY n.component_name DESC, n.start_timestamp DESC, n.id DESC LIMIT 1
+        AND CASE WHEN n.git_hash <> recorded.git_hash THEN true
+                 WHEN n.code_snapshot <> recorded.code_snapshot THEN true ELSE false END
+      WITH n ORDER BY n.component_name DESC, n.start_timestamp DESC, n.id DESC LIMIT 1
+      RETURN n
+    }
     RETURN collect(n) AS changed
   }
   CALL (r) {

@@ -98,6 +98,8 @@ def test_as_of_before_the_first_run_is_an_empty_fresh_answer(db: Database) -> No
     retrained(db)
     report = staleness.staleness(db, "preds-1", as_of=T0 - timedelta(days=1))
     assert (report.fresh, report.runs, report.plan) == (True, (), ())
+    not_started = staleness.staleness(db, run_id=4, as_of=T0 + timedelta(minutes=25))
+    assert (not_started.target, not_started.fresh, not_started.runs) == ("run:4", True, ())
 
 
 def test_changed_git_hash_makes_featuregen_code_stale_and_the_plan_reruns_downstream_in_order(
@@ -235,6 +237,34 @@ def test_upstream_names_every_root_cause_on_a_diamond(db: Database) -> None:
     }
     # Upstream first; b and c are both ready after a, b first by name.
     assert plan_of(report) == [(1, "a", 1), (2, "b", 2), (3, "c", 3), (4, "d", 4)]
+
+
+def test_the_plan_takes_runs_stage_by_stage_so_two_cycles_runs_come_together(
+    db: Database,
+) -> None:
+    log(
+        db,
+        make_run("ingest", 0, [], ["raw-1"]),
+        make_run("clean", 1, ["raw-1"], ["clean-1"]),
+        make_run("featuregen", 2, ["clean-1"], ["feats-1"]),
+        make_run("train", 3, ["feats-1"], ["model"]),
+        make_run("ingest", 4, [], ["raw-2"]),
+        make_run("clean", 5, ["raw-2"], ["clean-2"]),
+        make_run("featuregen", 6, ["clean-2"], ["feats-2"]),
+        make_run("infer", 7, ["feats-2", "model"], ["preds"]),
+        make_run("ingest", 8, [], ["raw-3"]),
+    )
+    report = staleness.staleness(db, "preds")
+    assert plan_of(report) == [
+        (1, "clean", 2),
+        (2, "clean", 6),
+        (3, "featuregen", 3),
+        (4, "featuregen", 7),
+        (5, "train", 4),
+        (6, "infer", 8),
+    ]
+    assert [s.run.id for s in report.runs] == [1, 5, 2, 6, 3, 7, 4, 8]
+    assert reasons_of(report)[8] == [("UPSTREAM", 4, [2, 6])]
 
 
 def test_an_unknown_output_or_run_is_not_found_by_name(db: Database) -> None:
