@@ -512,7 +512,10 @@ def measure_webapp(url: str, output: str) -> Result:
         check=False,
     )
     if done.returncode != 0:
-        row.what += f" (failed: {done.stderr.strip().splitlines()[-1:]})"
+        lines = done.stderr.strip().splitlines()
+        # Node ends a crash with its version; the line that says what failed comes earlier.
+        said = [line for line in lines if "Error" in line][:1] or lines[-1:]
+        row.what += f" (failed: {said})"
         return row
     measured = json.loads(done.stdout.strip().splitlines()[-1])
     row.value, row.unit = float(measured["interactive_ms"]), "ms"
