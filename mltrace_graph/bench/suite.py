@@ -498,10 +498,11 @@ def measure_webapp(url: str, output: str) -> Result:
     if not (
         script.exists()
         and (webapp / "node_modules").exists()
+        and (Path(__file__).resolve().parents[1] / "static" / "index.html").exists()
         and shutil.which("node")
         and Path(chromium).exists()
     ):
-        row.what += " (not measured: needs the webapp/ checkout built, node and chromium)"
+        row.what += " (not measured: needs the web app built (make webapp), node and chromium)"
         return row
     done = subprocess.run(
         ["node", str(script), url, output, "3"],
